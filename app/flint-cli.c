@@ -1,0 +1,1 @@
+/* flint-cli.c: being written */

@@ -1,0 +1,5 @@
+/* flint-expr.c: being written */
+
+#define G_LOG_DOMAIN "flint-model"
+
+#include "config.h"

@@ -1,0 +1,79 @@
+/* flint-rules.h: what each node kind does to its columns, and what it checks
+ *
+ * The validator checks what the catalog describes (required parameters, types,
+ * enums, ranges, unconnected inputs) for every kind; the rule of a kind computes
+ * its output flows from its input flows and parameters and reports what only that
+ * kind knows (a join's key types, an aggregate on a stream without a watermark).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "flint-diagnostic.h"
+#include "flint-expr.h"
+#include "flint-pipeline.h"
+#include "flint-validator.h"
+
+G_BEGIN_DECLS
+
+typedef struct _FlintRuleContext FlintRuleContext;
+
+typedef void (*FlintRuleFunc) (FlintRuleContext *ctx);
+
+/* The rule of each built-in kind; NULL for a kind without one. */
+FlintRuleFunc        flint_rules_lookup                  (const char       *kind_id);
+
+FlintPipeline       *flint_rule_context_get_pipeline     (FlintRuleContext *ctx);
+FlintNode           *flint_rule_context_get_node         (FlintRuleContext *ctx);
+FlintJobMode         flint_rule_context_get_mode         (FlintRuleContext *ctx);
+/* The flows into @port (NULL: the first input), one per edge, in edge order;
+ * borrowed, never NULL. A flow from a node in a cycle is unknown. */
+GPtrArray           *flint_rule_context_get_inputs       (FlintRuleContext *ctx,
+                                                          const char       *port);
+/* The flow into @port through its first edge, or NULL when unconnected. */
+FlintFlow           *flint_rule_context_get_input        (FlintRuleContext *ctx,
+                                                          const char       *port);
+/* The columns into @port, or NULL when unconnected or unknown. */
+FlintSchema         *flint_rule_context_get_input_schema (FlintRuleContext *ctx,
+                                                          const char       *port);
+/* Whether any input is a stream, or any watermarked. */
+gboolean             flint_rule_context_any_streaming    (FlintRuleContext *ctx);
+gboolean             flint_rule_context_any_watermarked  (FlintRuleContext *ctx);
+
+/* Sets the flow out of @port (NULL: the first output); takes @schema (may be NULL). */
+void                 flint_rule_context_take_output      (FlintRuleContext *ctx,
+                                                          const char       *port,
+                                                          FlintSchema      *schema,
+                                                          gboolean          streaming,
+                                                          gboolean          watermarked);
+
+void                 flint_rule_context_report           (FlintRuleContext *ctx,
+                                                          FlintSeverity     severity,
+                                                          const char       *code,
+                                                          const char       *param,
+                                                          const char       *hint,
+                                                          const char       *format,
+                                                          ...) G_GNUC_PRINTF (6, 7);
+
+/* Checks the expression at @param (a path such as "params.condition") against @scope:
+ * reports a syntax error or each unknown column with the nearest names as a hint, and
+ * returns the inferred type (NULL: unknown or broken). */
+FlintDataType       *flint_rule_context_check_expression (FlintRuleContext *ctx,
+                                                          const char       *param,
+                                                          const char       *text,
+                                                          FlintExprScope   *scope);
+/* Checks that @name is a column of @schema (nothing when @schema is unknown); reports
+ * it with the nearest names otherwise. Returns the column, or NULL. */
+const FlintColumn   *flint_rule_context_check_column     (FlintRuleContext *ctx,
+                                                          const char       *param,
+                                                          const char       *name,
+                                                          FlintSchema      *schema);
+
+/* The parameter (set or default) of the node being validated. */
+JsonNode            *flint_rule_context_get_param        (FlintRuleContext *ctx,
+                                                          const char       *name);
+const char          *flint_rule_context_get_string       (FlintRuleContext *ctx,
+                                                          const char       *name);
+
+G_END_DECLS
