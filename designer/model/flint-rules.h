@@ -21,8 +21,18 @@ typedef struct _FlintRuleContext FlintRuleContext;
 
 typedef void (*FlintRuleFunc) (FlintRuleContext *ctx);
 
-/* The rule of each built-in kind; NULL for a kind without one. */
-FlintRuleFunc        flint_rules_lookup                  (const char       *kind_id);
+typedef enum
+{
+  FLINT_RULE_DEFAULT             = 0,
+  /* The rule resolves the kind's column and expression parameters itself (scopes
+   * other than "the columns of the port"), so the generic pass only checks types. */
+  FLINT_RULE_OWNS_COLUMN_CHECKS  = 1 << 0,
+} FlintRuleFlags;
+
+/* The rule of a built-in kind; NULL (and FLINT_RULE_DEFAULT) for a kind without one:
+ * a source then emits its declared schema, a transform passes its first input through. */
+FlintRuleFunc        flint_rules_lookup                  (const char       *kind_id,
+                                                          FlintRuleFlags   *flags);
 
 FlintPipeline       *flint_rule_context_get_pipeline     (FlintRuleContext *ctx);
 FlintNode           *flint_rule_context_get_node         (FlintRuleContext *ctx);
@@ -37,16 +47,15 @@ FlintFlow           *flint_rule_context_get_input        (FlintRuleContext *ctx,
 /* The columns into @port, or NULL when unconnected or unknown. */
 FlintSchema         *flint_rule_context_get_input_schema (FlintRuleContext *ctx,
                                                           const char       *port);
-/* Whether any input is a stream, or any watermarked. */
-gboolean             flint_rule_context_any_streaming    (FlintRuleContext *ctx);
-gboolean             flint_rule_context_any_watermarked  (FlintRuleContext *ctx);
+/* The union of the flags of every input flow (streaming, watermarked, aggregated). */
+FlintFlowFlags       flint_rule_context_input_flags      (FlintRuleContext *ctx);
 
-/* Sets the flow out of @port (NULL: the first output); takes @schema (may be NULL). */
+/* Sets the flow out of @port (NULL: every output port); takes @schema (may be NULL).
+ * A port a rule leaves unset carries an unknown schema and the inputs' flags. */
 void                 flint_rule_context_take_output      (FlintRuleContext *ctx,
                                                           const char       *port,
                                                           FlintSchema      *schema,
-                                                          gboolean          streaming,
-                                                          gboolean          watermarked);
+                                                          FlintFlowFlags    flags);
 
 void                 flint_rule_context_report           (FlintRuleContext *ctx,
                                                           FlintSeverity     severity,

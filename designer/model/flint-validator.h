@@ -11,22 +11,31 @@
 G_BEGIN_DECLS
 
 /* What flows out of one output port: its columns (NULL when unknown), whether it is a
- * stream, and whether an event-time watermark has been set upstream. */
+ * stream, whether an event-time watermark has been set upstream, and whether it is the
+ * result of a streaming aggregation (which append mode needs a watermark for). */
 typedef struct _FlintFlow FlintFlow;
+
+typedef enum
+{
+  FLINT_FLOW_STREAMING   = 1 << 0,
+  FLINT_FLOW_WATERMARKED = 1 << 1,
+  FLINT_FLOW_AGGREGATED  = 1 << 2,
+} FlintFlowFlags;
 
 #define FLINT_TYPE_FLOW (flint_flow_get_type ())
 
-GType        flint_flow_get_type       (void) G_GNUC_CONST;
-FlintFlow   *flint_flow_new            (FlintSchema     *schema,
-                                        gboolean         streaming,
-                                        gboolean         watermarked);
-FlintFlow   *flint_flow_ref            (FlintFlow       *self);
-void         flint_flow_unref          (FlintFlow       *self);
-FlintSchema *flint_flow_get_schema     (const FlintFlow *self);
-gboolean     flint_flow_is_streaming   (const FlintFlow *self);
-gboolean     flint_flow_is_watermarked (const FlintFlow *self);
-gboolean     flint_flow_equal          (const FlintFlow *a,
-                                        const FlintFlow *b);
+GType          flint_flow_get_type       (void) G_GNUC_CONST;
+/* Takes a reference to @schema, which may be NULL (unknown). */
+FlintFlow     *flint_flow_new            (FlintSchema     *schema,
+                                          FlintFlowFlags   flags);
+FlintFlow     *flint_flow_ref            (FlintFlow       *self);
+void           flint_flow_unref          (FlintFlow       *self);
+FlintSchema   *flint_flow_get_schema     (const FlintFlow *self);
+FlintFlowFlags flint_flow_get_flags      (const FlintFlow *self);
+gboolean       flint_flow_is_streaming   (const FlintFlow *self);
+gboolean       flint_flow_is_watermarked (const FlintFlow *self);
+gboolean       flint_flow_equal          (const FlintFlow *a,
+                                          const FlintFlow *b);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FlintFlow, flint_flow_unref)
 
