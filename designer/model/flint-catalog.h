@@ -115,6 +115,12 @@ const FlintPortSpec  *flint_node_kind_lookup_output   (const FlintNodeKind  *kin
                                                        const char           *name);
 const FlintParamSpec *flint_param_spec_lookup_field   (const FlintParamSpec *spec,
                                                        const char           *name);
+/* The Spark reader/writer option a parameter is passed as (`inferSchema`), or NULL when the
+ * parameter needs its own code. Only for specs that come from a FlintCatalog. */
+const char           *flint_param_spec_get_option     (const FlintParamSpec *spec);
+/* Whether the kind can run in every mode of @mode. */
+gboolean              flint_node_kind_has_mode        (const FlintNodeKind  *kind,
+                                                       FlintModeFlags        mode);
 
 const char           *flint_param_type_to_string      (FlintParamType        type);
 gboolean              flint_param_type_from_string    (const char           *text,
