@@ -47,7 +47,7 @@ static const ExpectedKind expected_kinds[] = {
   { "transform.deduplicate",  FLINT_NODE_CATEGORY_TRANSFORM, "in",          "out",            BS },
   { "transform.sort",         FLINT_NODE_CATEGORY_TRANSFORM, "in",          "out",            B },
   { "transform.limit",        FLINT_NODE_CATEGORY_TRANSFORM, "in",          "out",            BS },
-  { "transform.sample",       FLINT_NODE_CATEGORY_TRANSFORM, "in",          "out",            B },
+  { "transform.sample",       FLINT_NODE_CATEGORY_TRANSFORM, "in",          "out",            BS },
   { "transform.fill_nulls",   FLINT_NODE_CATEGORY_TRANSFORM, "in",          "out",            BS },
   { "transform.drop_nulls",   FLINT_NODE_CATEGORY_TRANSFORM, "in",          "out",            BS },
   { "transform.pivot",        FLINT_NODE_CATEGORY_TRANSFORM, "in",          "out",            B },
