@@ -142,6 +142,39 @@ type_name (FlintDataType *type)
   return type ? flint_data_type_to_string (type) : g_strdup ("?");
 }
 
+static gboolean
+param_is_set (FlintRuleContext *ctx,
+              const char       *name)
+{
+  JsonNode *value = flint_node_get_param (flint_rule_context_get_node (ctx), name);
+
+  if (value == NULL || JSON_NODE_HOLDS_NULL (value))
+    return FALSE;
+  if (JSON_NODE_HOLDS_VALUE (value) && json_node_get_value_type (value) == G_TYPE_STRING)
+    return !is_blank (json_node_get_string (value));
+  if (JSON_NODE_HOLDS_ARRAY (value))
+    return json_array_get_length (json_node_get_array (value)) > 0;
+  return TRUE;
+}
+
+/* Exactly one of two parameters that say the same thing two ways. */
+static void
+require_one_of (FlintRuleContext *ctx,
+                const char       *a,
+                const char       *b)
+{
+  gboolean has_a = param_is_set (ctx, a);
+  gboolean has_b = param_is_set (ctx, b);
+  g_autofree char *path = g_strconcat ("params.", has_a ? b : a, NULL);
+
+  if (has_a && has_b)
+    flint_rule_context_report (ctx, FLINT_SEVERITY_ERROR, "conflicting-params", path, NULL,
+                               _("give either '%s' or '%s', not both"), a, b);
+  else if (!has_a && !has_b)
+    flint_rule_context_report (ctx, FLINT_SEVERITY_ERROR, "missing-param", path, NULL,
+                               _("give '%s' or '%s'"), a, b);
+}
+
 /* }}} */
 
 /* Sources {{{ */
@@ -199,11 +232,31 @@ rule_source_text (FlintRuleContext *ctx)
 }
 
 static void
+rule_source_jdbc (FlintRuleContext *ctx)
+{
+  gboolean partitioned = param_is_set (ctx, "partition_column");
+
+  require_one_of (ctx, "table", "query");
+
+  /* Spark reads in parallel only with all four, and refuses some of them alone. */
+  if (partitioned != param_is_set (ctx, "lower_bound") ||
+      partitioned != param_is_set (ctx, "upper_bound") ||
+      partitioned != param_is_set (ctx, "num_partitions"))
+    flint_rule_context_report (ctx, FLINT_SEVERITY_ERROR, "incomplete-partitioning", "params.partition_column",
+                               _("set the partition column, both bounds and the number of partitions together"),
+                               _("partitioned reading needs all four settings"));
+
+  rule_source (ctx);
+}
+
+static void
 rule_source_rows (FlintRuleContext *ctx)
 {
   FlintNode *node = flint_rule_context_get_node (ctx);
   FlintSchema *declared = flint_node_get_schema (node);
   JsonArray *rows = get_array (ctx, "rows");
+
+  require_one_of (ctx, "rows", "count");
 
   /* Each row is a map of column names to values: names must be declared columns. */
   for (guint i = 0; declared != NULL && i < array_length (rows); i++)
@@ -220,6 +273,32 @@ rule_source_rows (FlintRuleContext *ctx)
           g_autofree char *path = g_strdup_printf ("params.rows.%u", i);
           flint_rule_context_check_column (ctx, path, l->data, declared);
         }
+    }
+
+  /* Or generated: spark.range(count) gives "id", and each column is an expression over it. */
+  if (declared == NULL && array_length (get_array (ctx, "columns")) > 0)
+    {
+      JsonArray *columns = get_array (ctx, "columns");
+      g_autoptr(FlintDataType) id_type = flint_data_type_new (FLINT_TYPE_KIND_LONG);
+      FlintSchema *generated = flint_schema_new ();
+
+      flint_schema_append (generated, "id", id_type, FALSE);
+      for (guint i = 0; i < array_length (columns); i++)
+        {
+          const char *name = record_string (columns, i, "name");
+          const char *expr = record_string (columns, i, "expr");
+          g_autofree char *path = g_strdup_printf ("params.columns.%u.expr", i);
+          g_autoptr(FlintExprScope) scope = flint_expr_scope_new (generated);
+          g_autoptr(FlintDataType) type = NULL;
+
+          if (is_blank (expr) || is_blank (name))
+            continue;
+          type = flint_rule_context_check_expression (ctx, path, expr, scope);
+          flint_schema_set_column (generated, name, type, TRUE);
+        }
+
+      flint_rule_context_take_output (ctx, NULL, generated, source_flags (ctx));
+      return;
     }
 
   flint_rule_context_take_output (ctx, NULL, ref_or_null (declared), source_flags (ctx));
@@ -992,7 +1071,7 @@ rule_sink (FlintRuleContext *ctx)
   if (flags & FLINT_FLOW_STREAMING)
     {
       const char *output_mode = flint_rule_context_get_string (ctx, "output_mode");
-      const char *checkpoint = flint_rule_context_get_string (ctx, "checkpoint");
+      const char *checkpoint = flint_rule_context_get_string (ctx, "checkpoint_location");
 
       if ((output_mode == NULL || string_is (output_mode, "append")) &&
           (flags & FLINT_FLOW_AGGREGATED) && !(flags & FLINT_FLOW_WATERMARKED))
@@ -1006,12 +1085,15 @@ rule_sink (FlintRuleContext *ctx)
                                    _("write in append mode"),
                                    _("complete mode needs a streaming aggregation upstream"));
 
-      if (flint_node_kind_lookup_param (kind, "checkpoint") != NULL && is_blank (checkpoint) &&
+      if (flint_node_kind_lookup_param (kind, "checkpoint_location") != NULL && is_blank (checkpoint) &&
           !g_str_equal (kind->id, "sink.console"))
-        flint_rule_context_report (ctx, FLINT_SEVERITY_ERROR, "missing-checkpoint", "params.checkpoint",
+        flint_rule_context_report (ctx, FLINT_SEVERITY_ERROR, "missing-checkpoint", "params.checkpoint_location",
                                    _("for example: s3a://bucket/checkpoints/my-job/"),
                                    _("a streaming sink needs a checkpoint location"));
     }
+
+  if (g_str_equal (kind->id, "sink.delta"))
+    require_one_of (ctx, "path", "table");
 
   /* Merges need keys that the input has. */
   if (string_is (mode, "merge"))
@@ -1048,7 +1130,8 @@ typedef struct
 static const RuleEntry rules[] = {
   { "source.kafka", rule_source_kafka, FLINT_RULE_DEFAULT },
   { "source.text", rule_source_text, FLINT_RULE_DEFAULT },
-  { "source.rows", rule_source_rows, FLINT_RULE_DEFAULT },
+  { "source.jdbc", rule_source_jdbc, FLINT_RULE_DEFAULT },
+  { "source.rows", rule_source_rows, FLINT_RULE_OWNS_COLUMN_CHECKS },
   { "transform.select", rule_select, FLINT_RULE_DEFAULT },
   { "transform.derive", rule_derive, FLINT_RULE_OWNS_COLUMN_CHECKS },
   { "transform.drop", rule_drop, FLINT_RULE_DEFAULT },
