@@ -1,0 +1,228 @@
+/* flint-application.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "flint"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "flint-application.h"
+#include "flint-window.h"
+
+#define SCHEMA_ID    "io.github.flintspark.Flint"
+#define MAX_RECENT   10
+
+struct _FlintApplication
+{
+  AdwApplication  parent_instance;
+  GSettings      *settings;
+};
+
+G_DEFINE_FINAL_TYPE (FlintApplication, flint_application, ADW_TYPE_APPLICATION)
+
+static FlintWindow *
+get_reusable_window (FlintApplication *self)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (FLINT_IS_WINDOW (window) && flint_window_is_empty (FLINT_WINDOW (window)))
+    return FLINT_WINDOW (window);
+
+  return NULL;
+}
+
+static void
+flint_application_activate (GApplication *application)
+{
+  FlintApplication *self = FLINT_APPLICATION (application);
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (window == NULL)
+    window = GTK_WINDOW (flint_window_new (self));
+
+  gtk_window_present (window);
+}
+
+static void
+flint_application_open (GApplication  *application,
+                        GFile        **files,
+                        int            n_files,
+                        const char    *hint)
+{
+  FlintApplication *self = FLINT_APPLICATION (application);
+
+  for (int i = 0; i < n_files; i++)
+    {
+      FlintWindow *window = get_reusable_window (self);
+
+      if (window == NULL)
+        window = flint_window_new (self);
+
+      flint_window_open (window, files[i]);
+      gtk_window_present (GTK_WINDOW (window));
+    }
+}
+
+static void
+quit_activated (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  FlintApplication *self = user_data;
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (self));
+
+  /* Closing each window lets it save its size and cancel what it is loading. */
+  for (GList *l = windows; l != NULL;)
+    {
+      GtkWindow *window = l->data;
+
+      l = l->next;
+      gtk_window_close (window);
+    }
+
+  g_application_quit (G_APPLICATION (self));
+}
+
+static void
+about_activated (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       user_data)
+{
+  FlintApplication *self = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  static const char *developers[] = { "The Flint developers", NULL };
+  AdwAboutWindow *about;
+
+  about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
+                        "application-name", _("Flint"),
+                        "application-icon", APP_ID,
+                        "comments", _("Draw, validate and run Apache Spark pipelines"),
+                        "developer-name", _("The Flint developers"),
+                        "developers", developers,
+                        "version", PACKAGE_VERSION,
+                        "website", "https://github.com/flintspark/flint",
+                        "issue-url", "https://github.com/flintspark/flint/issues",
+                        "license-type", GTK_LICENSE_GPL_3_0,
+                        "transient-for", parent,
+                        "modal", TRUE,
+                        NULL);
+  /* Translators: replace with your names, one per line */
+  adw_about_window_set_translator_credits (about, _("translator-credits"));
+
+  gtk_window_present (GTK_WINDOW (about));
+}
+
+static const GActionEntry app_actions[] = {
+  { "quit", quit_activated, NULL, NULL, NULL, { 0 } },
+  { "about", about_activated, NULL, NULL, NULL, { 0 } },
+};
+
+static void
+flint_application_startup (GApplication *application)
+{
+  FlintApplication *self = FLINT_APPLICATION (application);
+  static const char *quit_accels[] = { "<primary>q", NULL };
+  static const char *open_accels[] = { "<primary>o", NULL };
+  static const char *close_accels[] = { "<primary>w", NULL };
+
+  G_APPLICATION_CLASS (flint_application_parent_class)->startup (application);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
+                                   G_N_ELEMENTS (app_actions), self);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.open", open_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "window.close", close_accels);
+}
+
+static void
+flint_application_dispose (GObject *object)
+{
+  FlintApplication *self = FLINT_APPLICATION (object);
+
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (flint_application_parent_class)->dispose (object);
+}
+
+static void
+flint_application_class_init (FlintApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->dispose = flint_application_dispose;
+
+  app_class->activate = flint_application_activate;
+  app_class->open = flint_application_open;
+  app_class->startup = flint_application_startup;
+}
+
+static void
+flint_application_init (FlintApplication *self)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr (GSettingsSchema) schema = NULL;
+
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, SCHEMA_ID, TRUE);
+
+  /* Running from the build tree without the compiled schema must not abort. */
+  if (schema != NULL)
+    self->settings = g_settings_new_full (schema, NULL, NULL);
+  else
+    g_debug ("Schema %s not found; settings will not be kept", SCHEMA_ID);
+}
+
+FlintApplication *
+flint_application_new (void)
+{
+  return g_object_new (FLINT_TYPE_APPLICATION,
+                       "application-id", APP_ID,
+                       "flags", G_APPLICATION_HANDLES_OPEN,
+                       /* The same resources for the .Devel id as for the stable one. */
+                       "resource-base-path", "/io/github/flintspark/Flint",
+                       NULL);
+}
+
+GSettings *
+flint_application_get_settings (FlintApplication *self)
+{
+  g_return_val_if_fail (FLINT_IS_APPLICATION (self), NULL);
+
+  return self->settings;
+}
+
+void
+flint_application_add_recent (FlintApplication *self,
+                              GFile            *file)
+{
+  g_auto (GStrv) recent = NULL;
+  g_autoptr (GStrvBuilder) builder = NULL;
+  g_auto (GStrv) updated = NULL;
+  g_autofree char *uri = NULL;
+  guint n = 1;
+
+  g_return_if_fail (FLINT_IS_APPLICATION (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  if (self->settings == NULL)
+    return;
+
+  uri = g_file_get_uri (file);
+  recent = g_settings_get_strv (self->settings, "recent-files");
+  builder = g_strv_builder_new ();
+  g_strv_builder_add (builder, uri);
+  for (guint i = 0; recent[i] != NULL && n < MAX_RECENT; i++)
+    {
+      if (g_str_equal (recent[i], uri))
+        continue;
+      g_strv_builder_add (builder, recent[i]);
+      n++;
+    }
+
+  updated = g_strv_builder_end (builder);
+  g_settings_set_strv (self->settings, "recent-files", (const char * const *) updated);
+}
