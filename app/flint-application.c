@@ -94,11 +94,14 @@ about_activated (GSimpleAction *action,
   FlintApplication *self = user_data;
   GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
   static const char *developers[] = { "The Flint developers", NULL };
+  GtkIconTheme *theme = gtk_icon_theme_get_for_display (gdk_display_get_default ());
   AdwAboutWindow *about;
 
   about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
                         "application-name", _("Flint"),
-                        "application-icon", APP_ID,
+                        /* Until the app icon is installed (uninstalled builds). */
+                        "application-icon", gtk_icon_theme_has_icon (theme, APP_ID)
+                                            ? APP_ID : "application-x-executable",
                         "comments", _("Draw, validate and run Apache Spark pipelines"),
                         "developer-name", _("The Flint developers"),
                         "developers", developers,
