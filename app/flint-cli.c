@@ -305,7 +305,11 @@ cmd_validate (int    argc,
     }
 
   for (guint i = 0; files[i] != NULL; i++)
-    status = MAX (status, validate_one (files[i], as_json, results));
+    {
+      int file_status = validate_one (files[i], as_json, results);
+
+      status = MAX (status, file_status);
+    }
 
   if (as_json)
     {

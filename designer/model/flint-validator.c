@@ -1152,7 +1152,7 @@ check_value (FlintRuleContext     *ctx,
                     if (field_value == NULL || JSON_NODE_HOLDS_NULL (field_value))
                       field_value = field->default_value;
 
-                    if (is_blank (field_value) && field->type != FLINT_PARAM_BOOLEAN)
+                    if (field_value == NULL || (is_blank (field_value) && field->type != FLINT_PARAM_BOOLEAN))
                       {
                         if (field->required)
                           {
@@ -1212,7 +1212,7 @@ check_params (FlintRuleContext *ctx,
       JsonNode *value = flint_node_get_param_or_default (ctx->node, spec->name);
       g_autofree char *path = g_strconcat ("params.", spec->name, NULL);
 
-      if (is_blank (value) && spec->type != FLINT_PARAM_BOOLEAN)
+      if (value == NULL || (is_blank (value) && spec->type != FLINT_PARAM_BOOLEAN))
         {
           if (spec->required)
             {
