@@ -76,7 +76,7 @@ struct _FlintExprScope
 {
   FlintSchema *schema;      /* nullable: unknown */
   GArray      *qualifiers;  /* Qualifier */
-  FlintSchema *empty;       /* candidates for a field of an atomic type */
+  FlintSchema *empty;       /* candidates for a field of an atomic type: none */
 };
 
 G_DEFINE_QUARK (flint-expr-error-quark, flint_expr_error)
@@ -178,8 +178,9 @@ set_syntax_error (GError     **error,
                   guint        offset,
                   const char  *message)
 {
+  /* TRANSLATORS: the first %s is a syntax problem, %u a byte offset in the expression */
   g_set_error (error, FLINT_EXPR_ERROR, FLINT_EXPR_ERROR_SYNTAX,
-               "%s (byte %u)", message, offset);
+               _("%s at byte %u"), message, offset);
 }
 
 static void
@@ -342,7 +343,7 @@ scan_number (const char *text,
       return p + 2;
     }
 
-  if (!is_ident_char (text[p + 1]))
+  if (text[p] != '\0' && !is_ident_char (text[p + 1]))
     {
       switch (g_ascii_tolower (text[p]))
         {
@@ -1215,6 +1216,8 @@ flint_expr_scope_new (FlintSchema *schema)
   FlintExprScope *self = g_new0 (FlintExprScope, 1);
 
   self->schema = schema ? flint_schema_ref (schema) : NULL;
+  /* Created here, not lazily, so that checking never writes to a shared scope. */
+  self->empty = flint_schema_new ();
   self->qualifiers = g_array_new (FALSE, TRUE, sizeof (Qualifier));
   g_array_set_clear_func (self->qualifiers, qualifier_clear);
   return self;
@@ -1394,8 +1397,6 @@ resolve_parts (FlintExprScope   *scope,
         case FLINT_TYPE_KIND_ARRAY:
         default:
           /* An atomic value has no fields. */
-          if (scope->empty == NULL)
-            scope->empty = flint_schema_new ();
           *missing = k;
           *candidates = scope->empty;
           return FALSE;
@@ -2327,7 +2328,9 @@ infer_unary (Infer *in)
   return infer_postfix (in);
 }
 
-/* Spark's DecimalPrecision result for + - * / % when it needs no precision loss. */
+/* Spark's DecimalPrecision result for + - * / when it needs no precision loss.
+ * Only for two decimals: Spark narrows integral literals to their own digits
+ * (spark.sql.legacy.literal.pickMinimumPrecision), which a type cannot tell. */
 static Type *
 decimal_arithmetic (const char *op,
                     Type       *a,
@@ -2335,31 +2338,13 @@ decimal_arithmetic (const char *op,
 {
   guint p1, s1, p2, s2, p, s;
 
-  if (is_kind (a, FLINT_TYPE_KIND_DECIMAL))
-    p1 = flint_data_type_get_precision (a), s1 = flint_data_type_get_scale (a);
-  else if (is_kind (a, FLINT_TYPE_KIND_BYTE))
-    p1 = 3, s1 = 0;
-  else if (is_kind (a, FLINT_TYPE_KIND_SHORT))
-    p1 = 5, s1 = 0;
-  else if (is_kind (a, FLINT_TYPE_KIND_INT))
-    p1 = 10, s1 = 0;
-  else if (is_kind (a, FLINT_TYPE_KIND_LONG))
-    p1 = 20, s1 = 0;
-  else
+  if (!is_kind (a, FLINT_TYPE_KIND_DECIMAL) || !is_kind (b, FLINT_TYPE_KIND_DECIMAL))
     return NULL;
 
-  if (is_kind (b, FLINT_TYPE_KIND_DECIMAL))
-    p2 = flint_data_type_get_precision (b), s2 = flint_data_type_get_scale (b);
-  else if (is_kind (b, FLINT_TYPE_KIND_BYTE))
-    p2 = 3, s2 = 0;
-  else if (is_kind (b, FLINT_TYPE_KIND_SHORT))
-    p2 = 5, s2 = 0;
-  else if (is_kind (b, FLINT_TYPE_KIND_INT))
-    p2 = 10, s2 = 0;
-  else if (is_kind (b, FLINT_TYPE_KIND_LONG))
-    p2 = 20, s2 = 0;
-  else
-    return NULL;
+  p1 = flint_data_type_get_precision (a);
+  s1 = flint_data_type_get_scale (a);
+  p2 = flint_data_type_get_precision (b);
+  s2 = flint_data_type_get_scale (b);
 
   if (strcmp (op, "+") == 0 || strcmp (op, "-") == 0)
     {
