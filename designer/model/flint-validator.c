@@ -1472,6 +1472,7 @@ add_duplicate_target (FlintValidator *self,
                       GPtrArray      *diagnostics)
 {
   GPtrArray *members;
+  g_autoptr(GPtrArray) ids = NULL;
   g_autoptr(GString) others = NULL;
   g_autofree char *message = NULL;
   const char *where;
@@ -1481,16 +1482,19 @@ add_duplicate_target (FlintValidator *self,
       members->len < 2)
     return;
 
-  others = g_string_new (NULL);
+  /* Sorted, so the message does not depend on the order of edits. */
+  ids = g_ptr_array_new ();
   for (guint i = 0; i < members->len; i++)
-    {
-      FlintNode *other = g_ptr_array_index (members, i);
+    if (g_ptr_array_index (members, i) != state->node)
+      g_ptr_array_add (ids, (gpointer) flint_node_get_id (g_ptr_array_index (members, i)));
+  g_ptr_array_sort (ids, compare_strings);
 
-      if (other == state->node)
-        continue;
+  others = g_string_new (NULL);
+  for (guint i = 0; i < ids->len; i++)
+    {
       if (others->len > 0)
         g_string_append (others, ", ");
-      g_string_append_printf (others, "'%s'", flint_node_get_id (other));
+      g_string_append_printf (others, "'%s'", (const char *) g_ptr_array_index (ids, i));
     }
 
   where = strchr (state->sink_key, ':') + 1;

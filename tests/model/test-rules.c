@@ -294,7 +294,7 @@ test_pivot (Fixture       *f,
                                        "{\"group_by\": [\"name\"], \"pivot_column\": \"age\", \"values\": [\"18\", \"65\"],"
                                        " \"aggregations\": [{\"name\": \"s\", \"expr\": \"sum(score)\"}, {\"name\": \"n\", \"expr\": \"count(*)\"}]}");
 
-  g_assert_cmpstr (schema, ==, "name string, 18_s double, 18_n long, 65_s double, 65_n long");
+  g_assert_cmpstr (schema, ==, "name string, `18_s` double, `18_n` long, `65_s` double, `65_n` long");
 }
 
 static void

@@ -40,7 +40,28 @@ test_add_node (FlintPipeline *pipeline,
   if (schema_text != NULL)
     {
       g_autoptr(FlintSchema) schema = flint_schema_new ();
-      g_auto(GStrv) columns = g_strsplit (schema_text, ",", -1);
+      g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func (g_free);
+      g_auto(GStrv) columns = NULL;
+      int depth = 0;
+      const char *start = schema_text;
+
+      /* Split at the commas outside <...> and (...). */
+      for (const char *p = schema_text;; p++)
+        {
+          if (*p == '<' || *p == '(')
+            depth++;
+          else if (*p == '>' || *p == ')')
+            depth--;
+          else if ((*p == ',' && depth == 0) || *p == '\0')
+            {
+              g_ptr_array_add (list, g_strndup (start, p - start));
+              start = p + 1;
+              if (*p == '\0')
+                break;
+            }
+        }
+      g_ptr_array_add (list, NULL);
+      columns = (GStrv) g_ptr_array_free (g_steal_pointer (&list), FALSE);
 
       for (guint i = 0; columns[i] != NULL; i++)
         {
