@@ -84,10 +84,37 @@ test_catalog (void)
   return catalog;
 }
 
+/* A file under tests/: from FLINT_SOURCE_ROOT, or from G_TEST_SRCDIR (tests/, as meson sets it). */
+static char *
+source_path (const char *first,
+             ...)
+{
+  const char *root = g_getenv ("FLINT_SOURCE_ROOT");
+  g_autoptr(GPtrArray) parts = g_ptr_array_new ();
+  const char *part;
+  va_list args;
+
+  if (root != NULL)
+    {
+      g_ptr_array_add (parts, (gpointer) root);
+      g_ptr_array_add (parts, (gpointer) "tests");
+    }
+  else
+    g_ptr_array_add (parts, (gpointer) g_test_get_dir (G_TEST_DIST));
+
+  va_start (args, first);
+  for (part = first; part != NULL; part = va_arg (args, const char *))
+    g_ptr_array_add (parts, (gpointer) part);
+  va_end (args);
+  g_ptr_array_add (parts, NULL);
+
+  return g_build_filenamev ((char **) parts->pdata);
+}
+
 static char *
 fixture_path (const char *name)
 {
-  return g_test_build_filename (G_TEST_DIST, "data", "io", name, NULL);
+  return source_path ("model", "data", "io", name, NULL);
 }
 
 static char *
@@ -360,7 +387,7 @@ test_examples (void)
   guint n = 0;
 
   dir_path = root ? g_build_filename (root, "data", "examples", NULL)
-                  : g_test_build_filename (G_TEST_DIST, "..", "..", "data", "examples", NULL);
+                  : g_test_build_filename (G_TEST_DIST, "..", "data", "examples", NULL);
   dir = g_dir_open (dir_path, 0, NULL);
   if (dir == NULL)
     {
@@ -1294,7 +1321,7 @@ test_async_cancel (void)
 static void
 test_fuzz_corpus (void)
 {
-  g_autofree char *dir_path = g_test_build_filename (G_TEST_DIST, "..", "fuzz", "corpus", NULL);
+  g_autofree char *dir_path = source_path ("fuzz", "corpus", NULL);
   g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
   const char *name;
   guint n = 0;
