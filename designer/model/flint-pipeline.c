@@ -78,7 +78,7 @@ on_node_changed (FlintNode     *node,
                  const char    *what,
                  FlintPipeline *self)
 {
-  g_signal_emit (self, signals[NODE_CHANGED], 0, node, what);
+  g_signal_emit (self, signals[NODE_CHANGED], g_quark_from_string (what), node, what);
   g_signal_emit (self, signals[CHANGED], 0);
 }
 
@@ -198,7 +198,7 @@ flint_pipeline_class_init (FlintPipelineClass *klass)
     g_signal_new ("node-removed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, FLINT_TYPE_NODE);
   signals[NODE_CHANGED] =
-    g_signal_new ("node-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+    g_signal_new ("node-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_DETAILED,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 2,
                   FLINT_TYPE_NODE, G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE);
   signals[EDGE_ADDED] =
@@ -363,9 +363,13 @@ flint_pipeline_take_job_setting (FlintPipeline *self,
 
       if (member == NULL || !JSON_NODE_HOLDS_OBJECT (member))
         {
+          g_autoptr(JsonObject) map = NULL;
+
           if (value == NULL)
             return;
-          member = json_node_init_object (json_node_alloc (), json_object_new ());
+          /* json_node_init_object() takes a reference of its own. */
+          map = json_object_new ();
+          member = json_node_init_object (json_node_alloc (), map);
           json_object_set_member (object, parts[i], member);
         }
       object = json_node_get_object (member);
@@ -501,7 +505,9 @@ flint_pipeline_make_id (FlintPipeline *self,
     }
   while (id->len > 0 && id->str[id->len - 1] == '_')
     g_string_truncate (id, id->len - 1);
-  if (id->len == 0 || !(g_ascii_isalpha (id->str[0]) || id->str[0] == '_'))
+  if (id->len == 0)
+    g_string_assign (id, "node");
+  else if (!(g_ascii_isalpha (id->str[0]) || id->str[0] == '_'))
     g_string_prepend (id, "node_");
 
   if (!g_hash_table_contains (self->by_id, id->str))
@@ -711,6 +717,35 @@ check_edge (FlintPipeline  *self,
   return TRUE;
 }
 
+/* Keeps a node's edge lists in the document's edge order, also when undo puts an
+ * edge back in the middle (a union's inputs keep their order). */
+static void
+insert_link (FlintPipeline *self,
+             GPtrArray     *links,
+             FlintEdge     *edge,
+             guint          position)
+{
+  guint i;
+
+  /* Appending, as connect and the loader do, needs no search. */
+  if (position + 1 == g_list_model_get_n_items (G_LIST_MODEL (self->edges)))
+    {
+      g_ptr_array_add (links, edge);
+      return;
+    }
+
+  for (i = links->len; i > 0; i--)
+    {
+      guint other = G_MAXUINT;
+
+      g_list_store_find (self->edges, g_ptr_array_index (links, i - 1), &other);
+      if (other < position)
+        break;
+    }
+
+  g_ptr_array_insert (links, i, edge);
+}
+
 gboolean
 flint_pipeline_add_edge (FlintPipeline  *self,
                          FlintEdge      *edge,
@@ -732,9 +767,10 @@ flint_pipeline_add_edge (FlintPipeline  *self,
   from = flint_pipeline_lookup_node (self, flint_edge_get_from_node (edge));
   to = flint_pipeline_lookup_node (self, flint_edge_get_to_node (edge));
 
-  g_list_store_insert (self->edges, MIN (position, g_list_model_get_n_items (G_LIST_MODEL (self->edges))), edge);
-  g_ptr_array_add (get_links (self, from)->outputs, edge);
-  g_ptr_array_add (get_links (self, to)->inputs, edge);
+  position = MIN (position, g_list_model_get_n_items (G_LIST_MODEL (self->edges)));
+  g_list_store_insert (self->edges, position, edge);
+  insert_link (self, get_links (self, from)->outputs, edge, position);
+  insert_link (self, get_links (self, to)->inputs, edge, position);
 
   g_signal_emit (self, signals[EDGE_ADDED], 0, edge);
   g_signal_emit (self, signals[CHANGED], 0);
