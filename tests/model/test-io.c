@@ -629,6 +629,31 @@ test_style (void)
   g_assert_cmpstr (flint_edge_get_to_port (g_list_model_get_item (flint_pipeline_get_edges (reloaded), 0)), ==, "left");
 }
 
+/* Long lines are never folded: a diff shows the one line that changed. */
+static void
+test_style_long_lines (void)
+{
+  g_autoptr(FlintPipeline) pipeline = flint_pipeline_new (test_catalog ());
+  g_autoptr(GString) words = g_string_new (NULL);
+  g_autofree char *saved = NULL;
+  g_autofree char *expected = NULL;
+
+  for (guint i = 0; i < 60; i++)
+    g_string_append (words, "word ");
+  g_string_append (words, "end");
+  flint_pipeline_set_name (pipeline, words->str);
+  flint_pipeline_set_description (pipeline, "SELECT a\n  FROM t -- and a comment that is far longer than eighty columns, on one line\n");
+
+  g_object_unref (round_trip (pipeline, &saved));
+  expected = g_strdup_printf ("flint: 1\n"
+                              "name: %s\n"
+                              "description: |\n"
+                              "  SELECT a\n"
+                              "    FROM t -- and a comment that is far longer than eighty columns, on one line\n"
+                              "nodes: []\n", words->str);
+  g_assert_cmpstr (saved, ==, expected);
+}
+
 /* Random content: whatever is saved loads back equal and saves to the same bytes. */
 static void
 test_round_trip_random (void)
@@ -1359,6 +1384,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/io/design-example", test_design_example);
   g_test_add_func ("/io/examples", test_examples);
   g_test_add_func ("/io/style", test_style);
+  g_test_add_func ("/io/style/long-lines", test_style_long_lines);
   g_test_add_func ("/io/scalars", test_scalars);
   g_test_add_func ("/io/param-lines", test_param_lines);
   g_test_add_func ("/io/round-trip/hostile", test_round_trip_hostile);
