@@ -15,14 +15,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "flint-cli.h"
 #include "flint-model.h"
-
-/* Exit codes, as README documents them. */
-enum {
-  EXIT_CLEAN = 0,
-  EXIT_PROBLEMS = 1,   /* the pipeline has errors */
-  EXIT_UNREADABLE = 2, /* a file could not be read or parsed, or the usage was wrong */
-};
 
 typedef int (*CommandFunc) (int argc, char **argv);
 
@@ -36,6 +30,7 @@ typedef struct
 static int cmd_validate (int argc, char **argv);
 static int cmd_catalog (int argc, char **argv);
 
+/* Each command in a file of its own (flint-cli-NAME.c) declares itself in flint-cli.h. */
 static const Command commands[] = {
   { "validate", cmd_validate, N_("Check pipelines and report problems like a compiler") },
   { "catalog", cmd_catalog, N_("List the node kinds and their parameters") },
@@ -43,29 +38,29 @@ static const Command commands[] = {
 
 static gboolean use_color;
 
-static const char *
-color (const char *code)
+const char *
+flint_cli_color (const char *code)
 {
   return use_color ? code : "";
 }
 
-static const char *
-severity_color (FlintSeverity severity)
+const char *
+flint_cli_severity_color (FlintSeverity severity)
 {
   switch (severity)
     {
     case FLINT_SEVERITY_ERROR:
-      return color ("\033[1;31m");
+      return flint_cli_color ("\033[1;31m");
     case FLINT_SEVERITY_WARNING:
-      return color ("\033[1;35m");
+      return flint_cli_color ("\033[1;35m");
     case FLINT_SEVERITY_INFO:
     default:
-      return color ("\033[1;36m");
+      return flint_cli_color ("\033[1;36m");
     }
 }
 
-static void
-print_json (JsonNode *root)
+void
+flint_cli_print_json (JsonNode *root)
 {
   g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autofree char *text = NULL;
@@ -76,8 +71,8 @@ print_json (JsonNode *root)
   g_print ("%s\n", text);
 }
 
-static GOptionContext *
-command_context (const char *parameter,
+GOptionContext *
+flint_cli_option_context (const char *parameter,
                  const char *summary)
 {
   GOptionContext *context = g_option_context_new (parameter);
@@ -89,8 +84,8 @@ command_context (const char *parameter,
 /* validate {{{ */
 
 /* "12:5: message" from the loader: split the place off. */
-static const char *
-split_place (const char *message,
+const char *
+flint_cli_split_place (const char *message,
              guint      *line,
              guint      *column)
 {
@@ -147,7 +142,7 @@ validate_one (const char *path,
   if (pipeline == NULL)
     {
       guint line, column;
-      const char *message = split_place (error->message, &line, &column);
+      const char *message = flint_cli_split_place (error->message, &line, &column);
 
       if (as_json)
         {
@@ -172,11 +167,11 @@ validate_one (const char *path,
           json_array_add_element (results, json_builder_get_root (builder));
         }
       else if (line > 0)
-        g_printerr ("%s%s:%u:%u:%s %serror:%s %s\n", color ("\033[1m"), path, line, column, color ("\033[0m"),
-                    severity_color (FLINT_SEVERITY_ERROR), color ("\033[0m"), message);
+        g_printerr ("%s%s:%u:%u:%s %serror:%s %s\n", flint_cli_color ("\033[1m"), path, line, column, flint_cli_color ("\033[0m"),
+                    flint_cli_severity_color (FLINT_SEVERITY_ERROR), flint_cli_color ("\033[0m"), message);
       else
-        g_printerr ("%s%s:%s %serror:%s %s\n", color ("\033[1m"), path, color ("\033[0m"),
-                    severity_color (FLINT_SEVERITY_ERROR), color ("\033[0m"), message);
+        g_printerr ("%s%s:%s %serror:%s %s\n", flint_cli_color ("\033[1m"), path, flint_cli_color ("\033[0m"),
+                    flint_cli_severity_color (FLINT_SEVERITY_ERROR), flint_cli_color ("\033[0m"), message);
 
       return EXIT_UNREADABLE;
     }
@@ -237,16 +232,16 @@ validate_one (const char *path,
       {
         g_autoptr(GString) out = g_string_new (NULL);
 
-        g_string_append_printf (out, "%s%s:", color ("\033[1m"), path);
+        g_string_append_printf (out, "%s%s:", flint_cli_color ("\033[1m"), path);
         if (line > 0)
           g_string_append_printf (out, "%u:", line);
-        g_string_append_printf (out, "%s ", color ("\033[0m"));
+        g_string_append_printf (out, "%s ", flint_cli_color ("\033[0m"));
         if (node_id != NULL)
           g_string_append_printf (out, _("node '%s': "), node_id);
         else if (param != NULL)
           g_string_append_printf (out, "%s: ", param);
-        g_string_append_printf (out, "%s%s:%s %s", severity_color (severity),
-                                flint_severity_to_string (severity), color ("\033[0m"),
+        g_string_append_printf (out, "%s%s:%s %s", flint_cli_severity_color (severity),
+                                flint_severity_to_string (severity), flint_cli_color ("\033[0m"),
                                 flint_diagnostic_get_message (diagnostic));
         if (hint != NULL)
           g_string_append_printf (out, " (%s)", hint);
@@ -286,7 +281,7 @@ cmd_validate (int    argc,
     { NULL }
   };
 
-  context = command_context (_("FILE… — validate pipelines"),
+  context = flint_cli_option_context (_("FILE… — validate pipelines"),
                              _("Prints each problem as FILE:LINE: node 'ID': SEVERITY: MESSAGE (HINT).\n"
                                "Exit status: 0 when every file is clean (warnings allowed), 1 when a\n"
                                "file has errors, 2 when a file cannot be read or parsed."));
@@ -319,7 +314,7 @@ cmd_validate (int    argc,
       json_object_set_int_member (object, "exit_code", status);
       json_object_set_array_member (object, "files", json_array_ref (results));
       json_node_take_object (root, object);
-      print_json (root);
+      flint_cli_print_json (root);
     }
 
   return status;
@@ -335,7 +330,7 @@ print_param (const FlintParamSpec *spec,
 {
   g_autoptr(GString) line = g_string_new (NULL);
 
-  g_string_append_printf (line, "%*s%s%s%s  %s", indent, "", color ("\033[1m"), spec->name, color ("\033[0m"),
+  g_string_append_printf (line, "%*s%s%s%s  %s", indent, "", flint_cli_color ("\033[1m"), spec->name, flint_cli_color ("\033[0m"),
                           flint_param_type_to_string (spec->type));
   if (spec->type == FLINT_PARAM_ENUM && spec->choices != NULL)
     {
@@ -398,7 +393,7 @@ cmd_catalog (int    argc,
     { NULL }
   };
 
-  context = command_context (_("[KIND…] — list node kinds"),
+  context = flint_cli_option_context (_("[KIND…] — list node kinds"),
                              _("Without KIND, lists every kind; with KIND (such as transform.join),\n"
                                "describes its ports and parameters."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
@@ -414,7 +409,7 @@ cmd_catalog (int    argc,
   if (as_json)
     {
       g_autoptr(JsonNode) root = flint_catalog_to_json (catalog);
-      print_json (root);
+      flint_cli_print_json (root);
       return EXIT_CLEAN;
     }
 
@@ -433,7 +428,7 @@ cmd_catalog (int    argc,
               continue;
             }
 
-          g_print ("%s%s%s — %s\n", color ("\033[1m"), kind->id, color ("\033[0m"), kind->title);
+          g_print ("%s%s%s — %s\n", flint_cli_color ("\033[1m"), kind->id, flint_cli_color ("\033[0m"), kind->title);
           if (kind->description != NULL)
             g_print ("  %s\n", kind->description);
           g_print ("  %s: %s%s\n", _("modes"),

@@ -1,0 +1,30 @@
+/* flint-cli.h: what the commands of flint-cli share
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "flint-model.h"
+
+G_BEGIN_DECLS
+
+/* Exit codes, as README documents them. */
+enum {
+  EXIT_CLEAN = 0,
+  EXIT_PROBLEMS = 1,   /* the pipeline has errors, or the check failed */
+  EXIT_UNREADABLE = 2, /* a file could not be read or parsed, or the usage was wrong */
+};
+
+/* An ANSI escape when colour is on (a terminal, no NO_COLOR), else "". */
+const char     *flint_cli_color            (const char    *code);
+const char     *flint_cli_severity_color   (FlintSeverity  severity);
+void            flint_cli_print_json       (JsonNode      *root);
+GOptionContext *flint_cli_option_context   (const char    *parameter,
+                                            const char    *summary);
+/* Splits "12:5: message" into its place and the message (returned, borrowed). */
+const char     *flint_cli_split_place      (const char    *message,
+                                            guint         *line,
+                                            guint         *column);
+
+G_END_DECLS
