@@ -464,8 +464,16 @@ typedef enum
   SETTING_MAP,       /* free-form map of scalars (conf) */
   SETTING_OBJECT,    /* a map with known keys */
   SETTING_LIST,      /* a list of strings */
-  SETTING_ANY_MAP,   /* a map of names to maps (targets, environments) */
+  SETTING_ANY_MAP,   /* a map of names to maps (preview) */
   SETTING_SCALAR,
+  SETTING_MEMORY,    /* a JVM memory size: 512m, 4g */
+  SETTING_CRON,      /* five crontab fields or @daily and friends */
+  SETTING_TIMEZONE,  /* an IANA time zone: UTC, Europe/Berlin */
+  SETTING_TARGETS,   /* named targets, checked per kind */
+  SETTING_ENVIRONMENTS, /* named sets of overrides, checked as job settings */
+  SETTING_NOTIFY,    /* a list of webhook:ID or e-mail addresses */
+  SETTING_SECRETS,   /* environment variable -> NAME/KEY reference */
+  SETTING_POSITIVE,  /* a whole number >= 1 */
 } SettingType;
 
 typedef struct
@@ -475,25 +483,25 @@ typedef struct
   const char  *choices;  /* "|"-separated, for strings */
 } SettingSpec;
 
-/* The job: section of DESIGN.md. Targets and environments are checked in depth by
- * the export layer; here the shapes. */
+/* The job: section of DESIGN.md. What an export needs on top of these (an image for the
+ * chosen Kubernetes target once environments are applied) is checked by the export. */
 static const SettingSpec job_settings[] = {
   { "mode", SETTING_STRING, "batch|streaming" },
   { "spark_version", SETTING_STRING, NULL },
   { "image", SETTING_STRING, NULL },
   { "driver", SETTING_OBJECT, NULL },
-  { "driver.cores", SETTING_INTEGER, NULL },
-  { "driver.memory", SETTING_STRING, NULL },
-  { "driver.memory_overhead", SETTING_STRING, NULL },
+  { "driver.cores", SETTING_POSITIVE, NULL },
+  { "driver.memory", SETTING_MEMORY, NULL },
+  { "driver.memory_overhead", SETTING_MEMORY, NULL },
   { "executor", SETTING_OBJECT, NULL },
-  { "executor.instances", SETTING_INTEGER, NULL },
-  { "executor.cores", SETTING_INTEGER, NULL },
-  { "executor.memory", SETTING_STRING, NULL },
-  { "executor.memory_overhead", SETTING_STRING, NULL },
+  { "executor.instances", SETTING_POSITIVE, NULL },
+  { "executor.cores", SETTING_POSITIVE, NULL },
+  { "executor.memory", SETTING_MEMORY, NULL },
+  { "executor.memory_overhead", SETTING_MEMORY, NULL },
   { "dynamic_allocation", SETTING_OBJECT, NULL },
   { "dynamic_allocation.enabled", SETTING_BOOLEAN, NULL },
   { "dynamic_allocation.min", SETTING_INTEGER, NULL },
-  { "dynamic_allocation.max", SETTING_INTEGER, NULL },
+  { "dynamic_allocation.max", SETTING_POSITIVE, NULL },
   { "optimizations", SETTING_STRING, "auto|none" },
   { "conf", SETTING_MAP, NULL },
   { "dependencies", SETTING_OBJECT, NULL },
@@ -504,19 +512,49 @@ static const SettingSpec job_settings[] = {
   { "catalog.name", SETTING_STRING, NULL },
   { "catalog.schema", SETTING_STRING, NULL },
   { "schedule", SETTING_OBJECT, NULL },
-  { "schedule.cron", SETTING_STRING, NULL },
-  { "schedule.timezone", SETTING_STRING, NULL },
+  { "schedule.cron", SETTING_CRON, NULL },
+  { "schedule.timezone", SETTING_TIMEZONE, NULL },
   { "retries", SETTING_INTEGER, NULL },
-  { "retry_backoff_seconds", SETTING_INTEGER, NULL },
-  { "timeout_minutes", SETTING_INTEGER, NULL },
+  { "retry_backoff_seconds", SETTING_POSITIVE, NULL },
+  { "timeout_minutes", SETTING_POSITIVE, NULL },
   { "notifications", SETTING_OBJECT, NULL },
-  { "notifications.on_start", SETTING_LIST, NULL },
-  { "notifications.on_success", SETTING_LIST, NULL },
-  { "notifications.on_failure", SETTING_LIST, NULL },
+  { "notifications.on_start", SETTING_NOTIFY, NULL },
+  { "notifications.on_success", SETTING_NOTIFY, NULL },
+  { "notifications.on_failure", SETTING_NOTIFY, NULL },
+  { "secrets", SETTING_SECRETS, NULL },
   { "preview", SETTING_ANY_MAP, NULL },
-  { "targets", SETTING_ANY_MAP, NULL },
-  { "environments", SETTING_ANY_MAP, NULL },
+  { "targets", SETTING_TARGETS, NULL },
+  { "environments", SETTING_ENVIRONMENTS, NULL },
 };
+
+/* What each target kind takes, besides kind. */
+typedef struct
+{
+  const char  *kind;
+  const char  *key;
+  SettingType  type;
+  const char  *choices;
+} TargetKeySpec;
+
+static const TargetKeySpec target_keys[] = {
+  { "local", "master", SETTING_STRING, NULL },
+  { "kubernetes", "context", SETTING_STRING, NULL },
+  { "kubernetes", "namespace", SETTING_STRING, NULL },
+  { "kubernetes", "image", SETTING_STRING, NULL },
+  { "kubernetes", "image_pull_policy", SETTING_STRING, "Always|IfNotPresent|Never" },
+  { "kubernetes", "service_account", SETTING_STRING, NULL },
+  { "kubernetes", "ttl_seconds", SETTING_POSITIVE, NULL },
+  { "databricks", "profile", SETTING_STRING, NULL },
+  { "databricks", "host", SETTING_STRING, NULL },
+  { "databricks", "runtime", SETTING_STRING, NULL },
+  { "databricks", "node_type", SETTING_STRING, NULL },
+  { "databricks", "workers", SETTING_INTEGER, NULL },
+  { "databricks", "cluster_id", SETTING_STRING, NULL },
+  { "databricks", "workspace_path", SETTING_STRING, NULL },
+  { "spark_connect", "url", SETTING_STRING, NULL },
+};
+
+#define TARGET_KINDS "local|kubernetes|databricks|spark_connect"
 
 static const SettingSpec *
 lookup_setting (const char *path)
@@ -543,10 +581,557 @@ suggest_among (const char *const *names,
                guint              n_names,
                const char        *name);
 
+static JsonObject *
+object_member (JsonObject *object,
+               const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+static gboolean
+holds_string (JsonNode *value)
+{
+  return JSON_NODE_HOLDS_VALUE (value) && json_node_get_value_type (value) == G_TYPE_STRING;
+}
+
+static gboolean
+holds_integer (JsonNode *value)
+{
+  return JSON_NODE_HOLDS_VALUE (value) && json_node_get_value_type (value) == G_TYPE_INT64;
+}
+
+/* A JVM memory string as spark.driver.memory documents it: digits and one of k, m, g, t
+ * (either case). "4gb" or "4 GiB" reach the JVM as -Xmx and stop the driver. */
+static gboolean
+memory_size_valid (const char *text)
+{
+  const char *p = text;
+
+  if (!g_ascii_isdigit (*p))
+    return FALSE;
+  while (g_ascii_isdigit (*p))
+    p++;
+
+  return p[0] != '\0' && strchr ("kKmMgGtT", p[0]) != NULL && p[1] == '\0';
+}
+
+/* The Spark spelling of a size users often write otherwise ("4gb", "4 GB", "4GiB"). */
+static char *
+memory_size_suggestion (const char *text)
+{
+  g_autofree char *squeezed = g_strdup (text);
+  char *p;
+
+  g_strdelimit (squeezed, " ", ' ');
+  p = squeezed;
+  for (char *q = squeezed; *q; q++)
+    if (*q != ' ')
+      *p++ = g_ascii_tolower (*q);
+  *p = '\0';
+
+  p = squeezed;
+  if (!g_ascii_isdigit (*p))
+    return NULL;
+  while (g_ascii_isdigit (*p))
+    p++;
+  if (strchr ("kmgt", *p) != NULL && *p != '\0' &&
+      (g_str_equal (p + 1, "b") || g_str_equal (p + 1, "ib")))
+    {
+      p[1] = '\0';
+      return g_strdup_printf (_("write %s"), squeezed);
+    }
+
+  return NULL;
+}
+
+static const char *const month_names[] = { "JAN", "FEB", "MAR", "APR", "MAY", "JUN",
+                                           "JUL", "AUG", "SEP", "OCT", "NOV", "DEC" };
+static const char *const day_names[] = { "SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT" };
+
+/* One value of a cron field: a number in range or, for months and days, a name. */
+static gboolean
+cron_value (const char  *text,
+            gsize        len,
+            guint        min,
+            guint        max,
+            const char  *const *names,
+            guint        n_names,
+            guint       *value)
+{
+  guint64 v = 0;
+
+  if (len == 0)
+    return FALSE;
+
+  if (g_ascii_isdigit (text[0]))
+    {
+      for (gsize i = 0; i < len; i++)
+        {
+          if (!g_ascii_isdigit (text[i]) || v > 1000)
+            return FALSE;
+          v = v * 10 + (text[i] - '0');
+        }
+      *value = (guint) v;
+      return v >= min && v <= max;
+    }
+
+  for (guint i = 0; names != NULL && i < n_names; i++)
+    if (len == 3 && g_ascii_strncasecmp (text, names[i], 3) == 0)
+      {
+        *value = i + min;
+        return TRUE;
+      }
+
+  return FALSE;
+}
+
+/* A crontab field: *, values, ranges and steps, comma-separated. */
+static gboolean
+cron_field_valid (const char         *field,
+                  guint               min,
+                  guint               max,
+                  const char *const  *names,
+                  guint               n_names)
+{
+  g_auto(GStrv) items = g_strsplit (field, ",", -1);
+
+  for (guint i = 0; items[i] != NULL; i++)
+    {
+      const char *item = items[i];
+      const char *slash = strchr (item, '/');
+      const char *dash;
+      gsize range_len = slash ? (gsize) (slash - item) : strlen (item);
+      guint a, b, step;
+
+      if (slash != NULL && !cron_value (slash + 1, strlen (slash + 1), 1, max, NULL, 0, &step))
+        return FALSE;
+
+      if (range_len == 1 && item[0] == '*')
+        continue;
+
+      dash = memchr (item, '-', range_len);
+      if (dash == NULL)
+        {
+          if (!cron_value (item, range_len, min, max, names, n_names, &a))
+            return FALSE;
+          continue;
+        }
+
+      if (!cron_value (item, dash - item, min, max, names, n_names, &a) ||
+          !cron_value (dash + 1, range_len - (dash + 1 - item), min, max, names, n_names, &b) ||
+          a > b)
+        return FALSE;
+    }
+
+  return items[0] != NULL;
+}
+
+/* Standard five-field cron (what the spark-operator and crontab read; the Databricks
+ * export turns it into Quartz), or one of the @ shorthands both understand. Returns the
+ * name of the bad field, or NULL when the expression is valid. */
+static const char *
+cron_problem (const char *text)
+{
+  static const char *const shorthands[] = { "@yearly", "@annually", "@monthly", "@weekly",
+                                            "@daily", "@midnight", "@hourly" };
+  static const char *const field_names[] = { N_("minute"), N_("hour"), N_("day of month"),
+                                             N_("month"), N_("day of week") };
+  static const guint mins[] = { 0, 0, 1, 1, 0 };
+  static const guint maxs[] = { 59, 23, 31, 12, 7 };
+  g_auto(GStrv) fields = NULL;
+  guint n = 0;
+
+  if (text[0] == '@')
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (shorthands); i++)
+        if (g_str_equal (text, shorthands[i]))
+          return NULL;
+      return N_("unknown @ shorthand");
+    }
+
+  fields = g_strsplit_set (text, " \t", -1);
+  for (guint i = 0; fields[i] != NULL; i++)
+    if (fields[i][0] != '\0')
+      {
+        if (n < 5)
+          {
+            const char *const *names = n == 3 ? month_names : (n == 4 ? day_names : NULL);
+
+            if (!cron_field_valid (fields[i], mins[n], maxs[n], names, n == 3 ? 12 : 7))
+              return field_names[n];
+          }
+        n++;
+      }
+
+  if (n != 5)
+    return N_("number of fields");
+
+  return NULL;
+}
+
+static void
+check_target (FlintValidator *self,
+              const char     *name,
+              JsonNode       *target,
+              const char     *base)
+{
+  g_autofree char *param = g_strdup_printf ("job.%stargets.%s", base, name);
+  g_autoptr(GList) members = NULL;
+  const char *kind;
+
+  if (!JSON_NODE_HOLDS_OBJECT (target))
+    {
+      g_autofree char *message = g_strdup_printf (_("target '%s' must be a map with a kind"), name);
+      add_global (self, "invalid-setting", param, NULL, message);
+      return;
+    }
+
+  {
+    JsonNode *kind_node = json_object_get_member (json_node_get_object (target), "kind");
+    g_autofree char *kind_param = g_strconcat (param, ".kind", NULL);
+
+    /* An environment may override part of a target the job defines: its kind is the job's. */
+    if (kind_node == NULL && *base != '\0')
+      {
+        JsonObject *targets = object_member (flint_pipeline_get_job (self->pipeline), "targets");
+        JsonObject *defined = targets ? object_member (targets, name) : NULL;
+
+        kind_node = defined ? json_object_get_member (defined, "kind") : NULL;
+      }
+
+    if (kind_node == NULL || !holds_string (kind_node))
+      {
+        g_autofree char *message = g_strdup_printf (_("target '%s' needs a kind: one of %s"), name, TARGET_KINDS);
+        add_global (self, "invalid-setting", kind_param, NULL, message);
+        return;
+      }
+
+    kind = json_node_get_string (kind_node);
+    if (!g_strv_contains ((const char * const[]) { "local", "kubernetes", "databricks", "spark_connect", NULL }, kind))
+      {
+        static const char *const kinds[] = { "local", "kubernetes", "databricks", "spark_connect" };
+        g_autofree char *message = g_strdup_printf (_("target '%s' has an unknown kind '%s': use one of %s"),
+                                                    name, kind, TARGET_KINDS);
+        g_autofree char *hint = suggest_among (kinds, G_N_ELEMENTS (kinds), kind);
+
+        add_global (self, "invalid-setting", kind_param, hint, message);
+        return;
+      }
+  }
+
+  members = json_object_get_members (json_node_get_object (target));
+  for (const GList *l = members; l; l = l->next)
+    {
+      const char *key = l->data;
+      JsonNode *value = json_object_get_member (json_node_get_object (target), key);
+      g_autofree char *key_param = g_strconcat (param, ".", key, NULL);
+      const TargetKeySpec *spec = NULL;
+      gboolean ok = TRUE;
+
+      if (g_str_equal (key, "kind"))
+        continue;
+
+      for (guint i = 0; i < G_N_ELEMENTS (target_keys); i++)
+        if (g_str_equal (target_keys[i].kind, kind) && g_str_equal (target_keys[i].key, key))
+          spec = &target_keys[i];
+
+      if (spec == NULL)
+        {
+          g_autoptr(GPtrArray) names = g_ptr_array_new ();
+          g_autofree char *hint = NULL;
+          g_autofree char *message = NULL;
+
+          for (guint i = 0; i < G_N_ELEMENTS (target_keys); i++)
+            if (g_str_equal (target_keys[i].kind, kind))
+              g_ptr_array_add (names, (gpointer) target_keys[i].key);
+          hint = suggest_among ((const char * const *) names->pdata, names->len, key);
+          message = g_strdup_printf (_("unknown setting '%s' for a %s target"), key, kind);
+          add_global (self, "unknown-setting", key_param, hint, message);
+          continue;
+        }
+
+      if (spec->type == SETTING_STRING)
+        ok = holds_string (value) && *json_node_get_string (value) != '\0';
+      else if (spec->type == SETTING_POSITIVE)
+        ok = holds_integer (value) && json_node_get_int (value) >= 1;
+      else
+        ok = holds_integer (value) && json_node_get_int (value) >= 0;
+
+      if (!ok)
+        {
+          g_autofree char *message = g_strdup_printf (_("target setting '%s' must be %s"), key,
+                                                      spec->type == SETTING_STRING ? _("text")
+                                                      : spec->type == SETTING_POSITIVE ? _("a whole number ≥ 1")
+                                                      : _("a whole number ≥ 0"));
+          add_global (self, "invalid-setting", key_param, NULL, message);
+          continue;
+        }
+
+      if (spec->choices != NULL)
+        {
+          g_auto(GStrv) choices = g_strsplit (spec->choices, "|", -1);
+
+          if (!g_strv_contains ((const char * const *) choices, json_node_get_string (value)))
+            {
+              g_autofree char *message = g_strdup_printf (_("target setting '%s' must be one of: %s"),
+                                                          key, spec->choices);
+              add_global (self, "invalid-setting", key_param, NULL, message);
+            }
+        }
+      else if (g_str_equal (key, "namespace") &&
+               !g_regex_match_simple ("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", json_node_get_string (value), 0, 0))
+        {
+          g_autofree char *message = g_strdup_printf (_("namespace '%s' is not a Kubernetes name (lower-case letters, digits and '-')"),
+                                                      json_node_get_string (value));
+          add_global (self, "invalid-setting", key_param, NULL, message);
+        }
+      else if (g_str_equal (key, "url") && !g_str_has_prefix (json_node_get_string (value), "sc://"))
+        {
+          add_global (self, "invalid-setting", key_param, NULL,
+                      _("a Spark Connect url starts with sc:// (sc://host:15002)"));
+        }
+      else if (g_str_equal (key, "workspace_path") && json_node_get_string (value)[0] != '/')
+        {
+          add_global (self, "invalid-setting", key_param, NULL,
+                      _("workspace_path must be an absolute workspace path (/Workspace/…)"));
+        }
+    }
+}
+
+static void check_job_object (FlintValidator *self,
+                              JsonObject     *object,
+                              const char     *prefix,
+                              const char     *base);
+
+/* A setting's value against its type; FALSE when the type itself is wrong. */
+static gboolean
+check_job_value (FlintValidator    *self,
+                 const SettingSpec *spec,
+                 const char        *path,
+                 const char        *param,
+                 JsonNode          *value,
+                 const char        *base)
+{
+  switch (spec->type)
+    {
+    case SETTING_STRING:
+      if (!holds_string (value))
+        return FALSE;
+      if (spec->choices != NULL)
+        {
+          g_auto(GStrv) choices = g_strsplit (spec->choices, "|", -1);
+
+          if (!g_strv_contains ((const char * const *) choices, json_node_get_string (value)))
+            {
+              g_autofree char *message = g_strdup_printf (_("job setting '%s' must be one of: %s"),
+                                                          path, spec->choices);
+              add_global (self, "invalid-setting", param, NULL, message);
+            }
+        }
+      return TRUE;
+
+    case SETTING_INTEGER:
+      return holds_integer (value) && json_node_get_int (value) >= 0;
+
+    case SETTING_POSITIVE:
+      if (!holds_integer (value))
+        return FALSE;
+      if (json_node_get_int (value) < 1)
+        {
+          g_autofree char *message = g_strdup_printf (_("job setting '%s' must be at least 1"), path);
+          add_global (self, "invalid-setting", param, NULL, message);
+        }
+      return TRUE;
+
+    case SETTING_BOOLEAN:
+      return JSON_NODE_HOLDS_VALUE (value) && json_node_get_value_type (value) == G_TYPE_BOOLEAN;
+
+    case SETTING_SCALAR:
+      return JSON_NODE_HOLDS_VALUE (value);
+
+    case SETTING_MAP:
+      if (!JSON_NODE_HOLDS_OBJECT (value))
+        return FALSE;
+      {
+        g_autoptr(GList) keys = json_object_get_members (json_node_get_object (value));
+
+        for (const GList *l = keys; l; l = l->next)
+          if (!JSON_NODE_HOLDS_VALUE (json_object_get_member (json_node_get_object (value), l->data)))
+            {
+              g_autofree char *key_param = g_strconcat (param, ".", (const char *) l->data, NULL);
+              g_autofree char *message = g_strdup_printf (_("the value of '%s' must be text, a number or true/false"),
+                                                          (const char *) l->data);
+              add_global (self, "invalid-setting", key_param, NULL, message);
+            }
+      }
+      return TRUE;
+
+    case SETTING_ANY_MAP:
+      return JSON_NODE_HOLDS_OBJECT (value);
+
+    case SETTING_OBJECT:
+      if (!JSON_NODE_HOLDS_OBJECT (value))
+        return FALSE;
+      check_job_object (self, json_node_get_object (value), spec->path, base);
+      return TRUE;
+
+    case SETTING_LIST:
+      return JSON_NODE_HOLDS_ARRAY (value);
+
+    case SETTING_MEMORY:
+      if (!holds_string (value))
+        return FALSE;
+      if (!memory_size_valid (json_node_get_string (value)))
+        {
+          g_autofree char *message = g_strdup_printf (_("job setting '%s' is '%s', which Spark does not read as a memory size: use a number and k, m, g or t (512m, 4g)"),
+                                                      path, json_node_get_string (value));
+          g_autofree char *hint = memory_size_suggestion (json_node_get_string (value));
+
+          add_global (self, "invalid-setting", param, hint, message);
+        }
+      return TRUE;
+
+    case SETTING_CRON:
+      if (!holds_string (value))
+        return FALSE;
+      {
+        const char *problem = cron_problem (json_node_get_string (value));
+
+        if (problem != NULL)
+          {
+            g_autofree char *message = g_strdup_printf (_("job setting '%s' is not a valid cron expression (%s): write five fields, minute hour day-of-month month day-of-week, as in \"0 2 * * *\""),
+                                                        path, _(problem));
+            add_global (self, "invalid-setting", param, NULL, message);
+          }
+      }
+      return TRUE;
+
+    case SETTING_TIMEZONE:
+      if (!holds_string (value))
+        return FALSE;
+      {
+        const char *zone = json_node_get_string (value);
+        GTimeZone *tz = NULL;
+
+        /* Offsets like "+02:00" are what GLib accepts but schedulers do not: IANA names only. */
+        if (g_regex_match_simple ("^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$", zone, 0, 0))
+          tz = g_time_zone_new_identifier (zone);
+        if (tz == NULL)
+          {
+            g_autofree char *message = g_strdup_printf (_("job setting '%s': '%s' is not a known time zone (use an IANA name such as UTC or Europe/Berlin)"),
+                                                        path, zone);
+            add_global (self, "invalid-setting", param, NULL, message);
+          }
+        g_clear_pointer (&tz, g_time_zone_unref);
+      }
+      return TRUE;
+
+    case SETTING_NOTIFY:
+      if (!JSON_NODE_HOLDS_ARRAY (value))
+        return FALSE;
+      for (guint i = 0; i < json_array_get_length (json_node_get_array (value)); i++)
+        {
+          JsonNode *item = json_array_get_element (json_node_get_array (value), i);
+          const char *text = holds_string (item) ? json_node_get_string (item) : "";
+          gboolean good;
+
+          if (g_str_has_prefix (text, "webhook:"))
+            good = text[8] != '\0';
+          else
+            good = g_regex_match_simple ("^(email:)?[^@\\s:]+@[^@\\s]+\\.[^@\\s]+$", text, 0, 0);
+          if (!good)
+            {
+              g_autofree char *message = g_strdup_printf (_("job setting '%s' has '%s': use webhook:DESTINATION or an e-mail address"),
+                                                          path, text);
+              add_global (self, "invalid-setting", param, NULL, message);
+            }
+        }
+      return TRUE;
+
+    case SETTING_SECRETS:
+      if (!JSON_NODE_HOLDS_OBJECT (value))
+        return FALSE;
+      {
+        g_autoptr(GList) keys = json_object_get_members (json_node_get_object (value));
+
+        for (const GList *l = keys; l; l = l->next)
+          {
+            JsonNode *ref = json_object_get_member (json_node_get_object (value), l->data);
+            g_autofree char *key_param = g_strconcat (param, ".", (const char *) l->data, NULL);
+
+            if (!g_regex_match_simple ("^[A-Za-z_][A-Za-z0-9_]*$", l->data, 0, 0))
+              {
+                g_autofree char *message = g_strdup_printf (_("secret '%s' must be named like an environment variable"),
+                                                            (const char *) l->data);
+                add_global (self, "invalid-setting", key_param, NULL, message);
+              }
+            else if (!holds_string (ref) ||
+                     !g_regex_match_simple ("^[A-Za-z0-9._-]+/[A-Za-z0-9._-]+$", json_node_get_string (ref), 0, 0))
+              {
+                g_autofree char *message = g_strdup_printf (_("secret '%s' must be a reference NAME/KEY (a Kubernetes secret and key, a Databricks scope and key), never the value"),
+                                                            (const char *) l->data);
+                add_global (self, "invalid-setting", key_param, NULL, message);
+              }
+          }
+      }
+      return TRUE;
+
+    case SETTING_TARGETS:
+      if (!JSON_NODE_HOLDS_OBJECT (value))
+        return FALSE;
+      {
+        g_autoptr(GList) names = json_object_get_members (json_node_get_object (value));
+
+        for (const GList *l = names; l; l = l->next)
+          check_target (self, l->data, json_object_get_member (json_node_get_object (value), l->data), base);
+      }
+      return TRUE;
+
+    case SETTING_ENVIRONMENTS:
+      if (!JSON_NODE_HOLDS_OBJECT (value))
+        return FALSE;
+      if (*base != '\0')
+        {
+          add_global (self, "invalid-setting", param, NULL, _("an environment cannot hold environments"));
+          return TRUE;
+        }
+      {
+        g_autoptr(GList) names = json_object_get_members (json_node_get_object (value));
+
+        for (const GList *l = names; l; l = l->next)
+          {
+            JsonNode *env = json_object_get_member (json_node_get_object (value), l->data);
+            g_autofree char *env_base = g_strdup_printf ("environments.%s.", (const char *) l->data);
+
+            if (!JSON_NODE_HOLDS_OBJECT (env))
+              {
+                g_autofree char *env_param = g_strconcat ("job.", env_base, NULL);
+                g_autofree char *message = g_strdup_printf (_("environment '%s' must be a map of job settings"),
+                                                            (const char *) l->data);
+
+                env_param[strlen (env_param) - 1] = '\0';
+                add_global (self, "invalid-setting", env_param, NULL, message);
+                continue;
+              }
+            check_job_object (self, json_node_get_object (env), NULL, env_base);
+          }
+      }
+      return TRUE;
+
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* @prefix is the setting's path in the table; @base where the object sits in the job
+ * ("" at the top, "environments.prod." inside an environment), for the names in messages. */
 static void
 check_job_object (FlintValidator *self,
                   JsonObject     *object,
-                  const char     *prefix)
+                  const char     *prefix,
+                  const char     *base)
 {
   g_autoptr(GList) members = json_object_get_members (object);
 
@@ -555,9 +1140,9 @@ check_job_object (FlintValidator *self,
       const char *key = l->data;
       JsonNode *value = json_object_get_member (object, key);
       g_autofree char *path = prefix ? g_strconcat (prefix, ".", key, NULL) : g_strdup (key);
-      g_autofree char *param = g_strconcat ("job.", path, NULL);
+      g_autofree char *shown = g_strconcat (base, path, NULL);
+      g_autofree char *param = g_strconcat ("job.", shown, NULL);
       const SettingSpec *spec = lookup_setting (path);
-      gboolean ok = TRUE;
 
       if (spec == NULL)
         {
@@ -575,71 +1160,85 @@ check_job_object (FlintValidator *self,
                 g_ptr_array_add (names, (gpointer) (prefix ? p + plen + 1 : p));
             }
           hint = suggest_among ((const char * const *) names->pdata, names->len, key);
-          message = g_strdup_printf (_("unknown job setting '%s'"), path);
+          message = g_strdup_printf (_("unknown job setting '%s'"), shown);
           add_global (self, "unknown-setting", param, hint, message);
           continue;
         }
 
-      switch (spec->type)
-        {
-        case SETTING_STRING:
-          ok = JSON_NODE_HOLDS_VALUE (value) && json_node_get_value_type (value) == G_TYPE_STRING;
-          if (ok && spec->choices != NULL)
-            {
-              g_auto(GStrv) choices = g_strsplit (spec->choices, "|", -1);
-
-              if (!g_strv_contains ((const char * const *) choices, json_node_get_string (value)))
-                {
-                  g_autofree char *message = g_strdup_printf (_("job setting '%s' must be one of: %s"),
-                                                              path, spec->choices);
-                  add_global (self, "invalid-setting", param, NULL, message);
-                }
-            }
-          break;
-
-        case SETTING_INTEGER:
-          ok = JSON_NODE_HOLDS_VALUE (value) && json_node_get_value_type (value) == G_TYPE_INT64 &&
-               json_node_get_int (value) >= 0;
-          break;
-
-        case SETTING_BOOLEAN:
-          ok = JSON_NODE_HOLDS_VALUE (value) && json_node_get_value_type (value) == G_TYPE_BOOLEAN;
-          break;
-
-        case SETTING_SCALAR:
-          ok = JSON_NODE_HOLDS_VALUE (value);
-          break;
-
-        case SETTING_MAP:
-          ok = JSON_NODE_HOLDS_OBJECT (value);
-          break;
-
-        case SETTING_ANY_MAP:
-          ok = JSON_NODE_HOLDS_OBJECT (value);
-          break;
-
-        case SETTING_OBJECT:
-          ok = JSON_NODE_HOLDS_OBJECT (value);
-          if (ok)
-            check_job_object (self, json_node_get_object (value), path);
-          break;
-
-        case SETTING_LIST:
-          ok = JSON_NODE_HOLDS_ARRAY (value);
-          break;
-
-        default:
-          g_assert_not_reached ();
-        }
-
-      if (!ok)
+      if (!check_job_value (self, spec, shown, param, value, base))
         {
           static const char *type_names[] = { N_("text"), N_("a whole number ≥ 0"), N_("true or false"),
                                               N_("a map"), N_("a map"), N_("a list"), N_("a map"),
-                                              N_("a value") };
+                                              N_("a value"), N_("a memory size such as 4g"),
+                                              N_("a cron expression"), N_("a time zone name"),
+                                              N_("a map of named targets"), N_("a map of named environments"),
+                                              N_("a list of webhook:DESTINATION or e-mail addresses"),
+                                              N_("a map of environment variables to NAME/KEY references"),
+                                              N_("a whole number ≥ 1") };
           g_autofree char *message = g_strdup_printf (_("job setting '%s' must be %s"),
-                                                      path, _(type_names[spec->type]));
+                                                      shown, _(type_names[spec->type]));
           add_global (self, "invalid-setting", param, NULL, message);
+        }
+    }
+
+  /* Across settings: a range that cannot hold, and a Kubernetes target with no image. */
+  if (prefix == NULL)
+    {
+      JsonObject *dyn = object_member (object, "dynamic_allocation");
+      JsonNode *min = dyn ? json_object_get_member (dyn, "min") : NULL;
+      JsonNode *max = dyn ? json_object_get_member (dyn, "max") : NULL;
+
+      if (min && max && holds_integer (min) && holds_integer (max) && json_node_get_int (min) > json_node_get_int (max))
+        {
+          g_autofree char *param = g_strdup_printf ("job.%sdynamic_allocation.min", base);
+          g_autofree char *message = g_strdup_printf (_("dynamic allocation min (%" G_GINT64_FORMAT ") is above its max (%" G_GINT64_FORMAT ")"),
+                                                      json_node_get_int (min), json_node_get_int (max));
+          add_global (self, "invalid-setting", param, NULL, message);
+        }
+    }
+
+  if (prefix == NULL && *base == '\0')
+    {
+      JsonObject *targets = object_member (object, "targets");
+      JsonObject *envs = object_member (object, "environments");
+      g_autoptr(GList) names = targets ? json_object_get_members (targets) : NULL;
+
+      for (const GList *l = names; l; l = l->next)
+        {
+          JsonNode *target = json_object_get_member (targets, l->data);
+          JsonObject *t = JSON_NODE_HOLDS_OBJECT (target) ? json_node_get_object (target) : NULL;
+          gboolean has_image;
+
+          if (t == NULL || g_strcmp0 (json_object_get_string_member_with_default (t, "kind", ""), "kubernetes") != 0)
+            continue;
+
+          has_image = json_object_has_member (t, "image") || json_object_has_member (object, "image");
+          /* An environment may supply it; the export checks the environment it is given. */
+          if (!has_image && envs != NULL)
+            {
+              g_autoptr(GList) env_names = json_object_get_members (envs);
+
+              for (const GList *e = env_names; e && !has_image; e = e->next)
+                {
+                  JsonNode *env = json_object_get_member (envs, e->data);
+                  JsonObject *eo = JSON_NODE_HOLDS_OBJECT (env) ? json_node_get_object (env) : NULL;
+                  JsonObject *et = eo ? object_member (eo, "targets") : NULL;
+                  JsonNode *etn = et ? json_object_get_member (et, l->data) : NULL;
+
+                  has_image = (eo && json_object_has_member (eo, "image")) ||
+                              (etn && JSON_NODE_HOLDS_OBJECT (etn) && json_object_has_member (json_node_get_object (etn), "image"));
+                }
+            }
+
+          if (!has_image)
+            {
+              g_autofree char *param = g_strdup_printf ("job.targets.%s.image", (const char *) l->data);
+              g_autofree char *message = g_strdup_printf (_("Kubernetes target '%s' has no container image"),
+                                                          (const char *) l->data);
+
+              add_global (self, "missing-setting", param,
+                          _("set image on the target or the job, such as apache/spark:4.0.1"), message);
+            }
         }
     }
 }
@@ -1734,7 +2333,7 @@ flint_validator_update (FlintValidator *self)
   if (self->job_dirty)
     {
       g_ptr_array_set_size (self->global, 0);
-      check_job_object (self, flint_pipeline_get_job (self->pipeline), NULL);
+      check_job_object (self, flint_pipeline_get_job (self->pipeline), NULL, "");
       g_ptr_array_sort (self->global, compare_diagnostics);
       self->job_dirty = FALSE;
     }

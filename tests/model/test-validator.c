@@ -282,8 +282,87 @@ test_job_settings (void)
   all = flint_validator_dup_diagnostics (validator);
   dump = test_dump_diagnostics (all);
   g_assert_cmpstr (dump, ==,
-                   "-|job.driver.cores|error|invalid-setting|job setting 'driver.cores' must be a whole number ≥ 0|-\n"
+                   "-|job.driver.cores|error|invalid-setting|job setting 'driver.cores' must be a whole number ≥ 1|-\n"
                    "-|job.executer|error|unknown-setting|unknown job setting 'executer'|did you mean 'executor'?\n");
+}
+
+/* Sets each top-level member of @json as a job setting. */
+#define EXPECTED_BAD_SETTINGS \
+  "-|job.driver.cores|error|invalid-setting|job setting 'driver.cores' must be at least 1|-\n" \
+  "-|job.driver.memory|error|invalid-setting|job setting 'driver.memory' is '4gb', which Spark does not read as a memory size: use a number and k, m, g or t (512m, 4g)|write 4g\n" \
+  "-|job.dynamic_allocation.min|error|invalid-setting|dynamic allocation min (5) is above its max (2)|-\n" \
+  "-|job.environments.prod.executor.memory|error|invalid-setting|job setting 'environments.prod.executor.memory' is '8 GB', which Spark does not read as a memory size: use a number and k, m, g or t (512m, 4g)|write 8g\n" \
+  "-|job.environments.prod.schedule.cron|error|invalid-setting|job setting 'environments.prod.schedule.cron' is not a valid cron expression (unknown @ shorthand): write five fields, minute hour day-of-month month day-of-week, as in \"0 2 * * *\"|-\n" \
+  "-|job.environments.qa|error|invalid-setting|environment 'qa' must be a map of job settings|-\n" \
+  "-|job.executor.memory|error|invalid-setting|job setting 'executor.memory' is 'lots', which Spark does not read as a memory size: use a number and k, m, g or t (512m, 4g)|-\n" \
+  "-|job.notifications.on_start|error|invalid-setting|job setting 'notifications.on_start' has 'slack': use webhook:DESTINATION or an e-mail address|-\n" \
+  "-|job.schedule.cron|error|invalid-setting|job setting 'schedule.cron' is not a valid cron expression (hour): write five fields, minute hour day-of-month month day-of-week, as in \"0 2 * * *\"|-\n" \
+  "-|job.schedule.timezone|error|invalid-setting|job setting 'schedule.timezone': 'Mars/Olympus' is not a known time zone (use an IANA name such as UTC or Europe/Berlin)|-\n" \
+  "-|job.secrets.DATABRICKS_TOKEN|error|invalid-setting|secret 'DATABRICKS_TOKEN' must be a reference NAME/KEY (a Kubernetes secret and key, a Databricks scope and key), never the value|-\n" \
+  "-|job.targets.dbx.kind|error|invalid-setting|target 'dbx' has an unknown kind 'databrick': use one of local|kubernetes|databricks|spark_connect|did you mean 'databricks'?\n" \
+  "-|job.targets.dev.image|error|unknown-setting|unknown setting 'image' for a local target|-\n" \
+  "-|job.targets.k8s.image|error|missing-setting|Kubernetes target 'k8s' has no container image|set image on the target or the job, such as apache/spark:4.0.1\n" \
+  "-|job.targets.k8s.namespace|error|invalid-setting|namespace 'Spark_Jobs' is not a Kubernetes name (lower-case letters, digits and '-')|-\n"
+
+static void
+set_job (FlintPipeline *pipeline,
+         const char    *json)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = json_from_string (json, &error);
+  g_autoptr(GList) members = NULL;
+
+  g_assert_no_error (error);
+  members = json_object_get_members (json_node_get_object (root));
+  for (const GList *l = members; l; l = l->next)
+    flint_pipeline_take_job_setting (pipeline, l->data,
+                                     json_node_copy (json_object_get_member (json_node_get_object (root), l->data)));
+}
+
+static void
+test_job_settings_values (void)
+{
+  g_autoptr(FlintPipeline) pipeline = customer_pipeline ();
+  g_autoptr(FlintValidator) validator = flint_validator_new (pipeline);
+  g_autoptr(GPtrArray) all = NULL;
+  g_autofree char *dump = NULL;
+
+  /* What the example and DESIGN.md write is clean. */
+  set_job (pipeline,
+           "{\"spark_version\": \"4.0.1\", \"driver\": {\"cores\": 1, \"memory\": \"2g\"},"
+           " \"executor\": {\"instances\": 4, \"cores\": 2, \"memory\": \"4096m\", \"memory_overhead\": \"512M\"},"
+           " \"dynamic_allocation\": {\"enabled\": true, \"min\": 1, \"max\": 10},"
+           " \"schedule\": {\"cron\": \"0 2 * * MON-FRI\", \"timezone\": \"UTC\"},"
+           " \"notifications\": {\"on_failure\": [\"webhook:ops-alerts\", \"oncall@example.com\"]},"
+           " \"secrets\": {\"AWS_ACCESS_KEY_ID\": \"aws-creds/access_key_id\"},"
+           " \"targets\": {\"local\": {\"kind\": \"local\"},"
+           "   \"prod\": {\"kind\": \"kubernetes\", \"context\": \"prod\", \"namespace\": \"spark\", \"image\": \"apache/spark:4.0.1\"},"
+           "   \"dbx\": {\"kind\": \"databricks\", \"profile\": \"DEFAULT\", \"node_type\": \"i3.xlarge\", \"workers\": 4},"
+           "   \"connect\": {\"kind\": \"spark_connect\", \"url\": \"sc://localhost:15002\"}},"
+           " \"environments\": {\"prod\": {\"executor\": {\"instances\": 10}, \"targets\": {\"prod\": {\"namespace\": \"spark-prod\"}}}}}");
+  all = flint_validator_dup_diagnostics (validator);
+  dump = test_dump_diagnostics (all);
+  g_assert_cmpstr (dump, ==, "");
+  g_clear_pointer (&all, g_ptr_array_unref);
+  g_clear_pointer (&dump, g_free);
+
+  /* Each mistake names its setting, inside environments and targets too. */
+  set_job (pipeline,
+           "{\"driver\": {\"cores\": 0, \"memory\": \"4gb\"},"
+           " \"executor\": {\"memory\": \"lots\"},"
+           " \"dynamic_allocation\": {\"enabled\": true, \"min\": 5, \"max\": 2},"
+           " \"schedule\": {\"cron\": \"0 25 * * *\", \"timezone\": \"Mars/Olympus\"},"
+           " \"notifications\": {\"on_start\": [\"slack\"]},"
+           " \"secrets\": {\"DATABRICKS_TOKEN\": \"dapi0123456789abcdef\"},"
+           " \"targets\": {\"k8s\": {\"kind\": \"kubernetes\", \"namespace\": \"Spark_Jobs\"},"
+           "   \"dbx\": {\"kind\": \"databrick\"},"
+           "   \"dev\": {\"kind\": \"local\", \"image\": \"x\"}},"
+           " \"environments\": {\"prod\": {\"executor\": {\"memory\": \"8 GB\"}, \"schedule\": {\"cron\": \"@sometimes\"}},"
+           "   \"qa\": 3}}");
+  all = flint_validator_dup_diagnostics (validator);
+  dump = test_dump_diagnostics (all);
+  g_test_message ("%s", dump);
+  g_assert_cmpstr (dump, ==, EXPECTED_BAD_SETTINGS);
 }
 
 static void
@@ -620,6 +699,7 @@ main (int   argc,
   g_test_add_func ("/validator/cycle", test_cycle);
   g_test_add_func ("/validator/duplicate-target", test_duplicate_target);
   g_test_add_func ("/validator/job-settings", test_job_settings);
+  g_test_add_func ("/validator/job-settings-values", test_job_settings_values);
   g_test_add_func ("/validator/streaming", test_streaming);
   g_test_add_func ("/validator/not-streamable", test_not_streamable);
   g_test_add_func ("/validator/incremental-scope", test_incremental_scope);
