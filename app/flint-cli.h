@@ -27,4 +27,8 @@ const char     *flint_cli_split_place      (const char    *message,
                                             guint         *line,
                                             guint         *column);
 
+/* The commands that live in files of their own. */
+int             flint_cli_generate         (int            argc,
+                                            char         **argv);
+
 G_END_DECLS
