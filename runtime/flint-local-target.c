@@ -1015,8 +1015,11 @@ kill_hard (gpointer user_data)
 {
   KillData *data = user_data;
 
-  if (driver_alive (data->run, data->pid))
-    kill_group (data->pid, SIGKILL);
+  /* The whole group: the JVM may outlive the Python driver that led it. */
+  if (kill (-data->pid, 0) == 0)
+    kill (-data->pid, SIGKILL);
+  else if (driver_alive (data->run, data->pid))
+    kill (data->pid, SIGKILL);
   return G_SOURCE_REMOVE;
 }
 
