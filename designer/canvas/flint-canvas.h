@@ -1,0 +1,62 @@
+/* flint-canvas.h: the pipeline canvas of the designer
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "flint-model.h"
+#include "flint-viewport.h"
+
+G_BEGIN_DECLS
+
+#define FLINT_TYPE_CANVAS (flint_canvas_get_type ())
+
+G_DECLARE_FINAL_TYPE (FlintCanvas, flint_canvas, FLINT, CANVAS, GtkWidget)
+
+/* Signals:
+ *   ::selection-changed ()           the selected nodes changed (see dup_selection)
+ *   ::node-activated (FlintNode *)   a node was double-clicked or activated with Enter
+ * Properties: history (FlintHistory), validator (FlintValidator), viewport (read-only).
+ * Actions (installed on the class, with keys): canvas.zoom-in (Ctrl+plus), canvas.zoom-out
+ * (Ctrl+minus), canvas.zoom-fit (Ctrl+0), canvas.zoom-reset (Ctrl+1), canvas.arrange
+ * (Ctrl+Shift+L), canvas.delete (Delete), canvas.duplicate (Ctrl+D), canvas.copy (Ctrl+C),
+ * canvas.cut (Ctrl+X), canvas.paste (Ctrl+V), canvas.select-all (Ctrl+A),
+ * canvas.select-none (Escape), canvas.undo (Ctrl+Z), canvas.redo (Ctrl+Shift+Z).
+ * Drops: a G_TYPE_STRING "flint-kind:KIND_ID" adds that node where it is dropped. */
+
+GtkWidget      *flint_canvas_new              (void);
+
+/* Every edit the canvas makes goes through @history; the pipeline is its pipeline. Nodes
+ * without a position are laid out automatically (not an undoable step: it is loading). */
+void            flint_canvas_set_history      (FlintCanvas    *self,
+                                               FlintHistory   *history);
+FlintHistory   *flint_canvas_get_history      (FlintCanvas    *self);
+FlintPipeline  *flint_canvas_get_pipeline     (FlintCanvas    *self);
+/* Badges come from @validator (NULL: none); the canvas updates it on idle after edits. */
+void            flint_canvas_set_validator    (FlintCanvas    *self,
+                                               FlintValidator *validator);
+FlintValidator *flint_canvas_get_validator    (FlintCanvas    *self);
+FlintViewport  *flint_canvas_get_viewport     (FlintCanvas    *self);
+
+/* The selected nodes in document order (new array of new references). */
+GPtrArray      *flint_canvas_dup_selection    (FlintCanvas    *self);
+guint           flint_canvas_get_n_selected   (FlintCanvas    *self);
+/* The one selected node, or NULL when none or several are (borrowed). */
+FlintNode      *flint_canvas_get_selected_node (FlintCanvas   *self);
+void            flint_canvas_select_all       (FlintCanvas    *self);
+void            flint_canvas_unselect_all     (FlintCanvas    *self);
+/* Selects only that node and scrolls it into view (problems list, code view). */
+gboolean        flint_canvas_reveal_node      (FlintCanvas    *self,
+                                               const char     *node_id);
+
+void            flint_canvas_zoom_in          (FlintCanvas    *self);
+void            flint_canvas_zoom_out         (FlintCanvas    *self);
+void            flint_canvas_zoom_reset       (FlintCanvas    *self);
+void            flint_canvas_zoom_to_fit      (FlintCanvas    *self);
+/* Lays the whole graph out (one undoable step) and fits it in view. */
+void            flint_canvas_arrange          (FlintCanvas    *self);
+
+G_END_DECLS
