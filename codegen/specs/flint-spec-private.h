@@ -24,6 +24,7 @@ typedef struct
 typedef struct
 {
   char      *name;          /* the project's name, or the pipeline's */
+  char      *source_name;   /* the project file's base name, or the pipeline file's */
   GPtrArray *jobs;          /* FlintSpecJob, dependencies first */
   gboolean   is_project;
 } FlintSpecSet;
