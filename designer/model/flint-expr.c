@@ -50,11 +50,15 @@ typedef struct
   guint    start;
   guint    end;
   char    *value;
+  const char *folded;   /* identifiers: the value in lower case (maybe the value itself); else NULL */
+  guint    words;       /* identifiers: the WordClass bits of the folded value */
   int      match;       /* index of the matching bracket, or -1 */
   guint    num_kind : 4;
   guint    binary : 1;  /* X'...' */
   guint    has_dot : 1;
   guint    has_exp : 1;
+  guint    static_value : 1;  /* value points to a constant string */
+  guint    owns_folded : 1;
 } Token;
 
 struct _FlintExpr
@@ -126,30 +130,191 @@ static const char * const unit_functions[] = {
   "dateadd", "datediff", "date_add", "date_diff", "date_part", "datepart",
 };
 
-static gboolean
-word_in (const char         *word,
-         const char * const *list,
-         gsize               n)
+/* Abbreviations EXTRACT and DATE_PART take too. */
+static const char * const unit_abbreviations[] = {
+  "y", "yr", "yrs", "qtr", "mon", "mons", "w", "d", "dow", "doy", "dayofweek",
+  "dayofweek_iso", "dow_iso", "dayofyear", "h", "hr", "hrs", "m", "min", "mins", "s",
+  "sec", "secs", "ms", "msec", "msecs", "us", "usec", "usecs", "epoch", "yearofweek",
+};
+
+/* Words that end a FROM clause's list of tables. */
+static const char * const from_enders[] = {
+  "where", "group", "having", "order", "limit", "union", "intersect", "except", "window",
+  "on", "using", "select", "cluster", "distribute", "sort", "qualify", "lateral", "pivot",
+  "unpivot", "tablesample", "offset", "minus",
+};
+
+/* Names whose result type function_type() knows from the name alone. */
+static const char * const returns_string[] = {
+  "upper", "lower", "ucase", "lcase", "initcap", "trim", "ltrim", "rtrim", "btrim",
+  "concat_ws", "format_string", "printf", "date_format", "from_unixtime", "md5", "sha1",
+  "sha", "sha2", "uuid", "to_json", "regexp_replace", "regexp_extract", "translate",
+  "replace", "repeat", "soundex", "base64", "hex", "bin", "conv", "format_number",
+  "get_json_object", "input_file_name", "current_database", "current_catalog",
+  "current_schema", "current_user", "session_user", "user", "split_part", "string",
+  "to_char", "chr", "char", "space", "typeof", "version", "overlay", "quote",
+};
+static const char * const returns_int[] = {
+  "length", "char_length", "character_length", "octet_length", "bit_length", "instr",
+  "locate", "position", "ascii", "size", "cardinality", "array_size", "levenshtein",
+  "year", "month", "day", "dayofmonth", "hour", "minute", "second", "dayofweek",
+  "dayofyear", "weekofyear", "quarter", "weekday", "datediff", "row_number", "rank",
+  "dense_rank", "ntile", "spark_partition_id", "hash", "int", "find_in_set",
+};
+static const char * const returns_long[] = {
+  "count", "count_if", "approx_count_distinct", "unix_timestamp", "to_unix_timestamp",
+  "monotonically_increasing_id", "xxhash64", "crc32", "bigint", "count_distinct",
+  "unix_seconds", "unix_millis", "unix_micros", "timestampdiff",
+};
+static const char * const returns_double[] = {
+  "stddev", "stddev_pop", "stddev_samp", "std", "variance", "var_pop", "var_samp", "corr",
+  "covar_pop", "covar_samp", "skewness", "kurtosis", "sqrt", "exp", "ln", "log", "log10",
+  "log2", "log1p", "expm1", "pow", "power", "sin", "cos", "tan", "asin", "acos", "atan",
+  "atan2", "sinh", "cosh", "tanh", "cbrt", "degrees", "radians", "rand", "randn",
+  "random", "months_between", "percent_rank", "cume_dist", "double", "pi", "e", "hypot",
+  "signum", "sign", "cot",
+};
+static const char * const returns_boolean[] = {
+  "array_contains", "isnull", "isnotnull", "isnan", "startswith", "endswith", "contains",
+  "rlike", "like", "ilike", "regexp_like", "exists", "forall", "bool_and", "bool_or",
+  "every", "boolean", "arrays_overlap", "map_contains_key", "equal_null",
+};
+static const char * const returns_date[] = {
+  "to_date", "current_date", "curdate", "date_add", "date_sub", "last_day", "next_day",
+  "add_months", "make_date", "date", "date_from_unix_date", "trunc",
+};
+static const char * const returns_timestamp[] = {
+  "to_timestamp", "current_timestamp", "now", "date_trunc", "make_timestamp",
+  "from_utc_timestamp", "to_utc_timestamp", "timestamp_seconds", "timestamp_millis",
+  "timestamp_micros", "timestamp", "localtimestamp", "to_timestamp_ltz",
+  "make_timestamp_ltz",
+};
+static const char * const returns_first[] = {
+  "min", "max", "first", "last", "first_value", "last_value", "any_value", "lag", "lead",
+  "nth_value", "nullif", "mode", "median_of",
+};
+static const char * const returns_common[] = {
+  "coalesce", "nvl", "ifnull", "greatest", "least",
+};
+
+/* Which of the lists above a word is in, as bits: every identifier is looked up once,
+ * folded, in one table instead of being compared with each list in turn. */
+typedef enum
 {
-  for (gsize i = 0; i < n; i++)
-    if (g_ascii_strcasecmp (word, list[i]) == 0)
-      return TRUE;
-  return FALSE;
+  W_KEYWORD          = 1 << 0,
+  W_KEYWORD_FUNCTION = 1 << 1,
+  W_AGGREGATE        = 1 << 2,
+  W_UNIT             = 1 << 3,
+  W_UNIT_FUNCTION    = 1 << 4,
+  W_FROM_ENDER       = 1 << 5,
+  W_RETURNS_STRING   = 1 << 6,
+  W_RETURNS_INT      = 1 << 7,
+  W_RETURNS_LONG     = 1 << 8,
+  W_RETURNS_DOUBLE   = 1 << 9,
+  W_RETURNS_BOOLEAN  = 1 << 10,
+  W_RETURNS_DATE     = 1 << 11,
+  W_RETURNS_TIMESTAMP = 1 << 12,
+  W_RETURNS_FIRST    = 1 << 13,
+  W_RETURNS_COMMON   = 1 << 14,
+} WordClass;
+
+/* Longer than every listed word: such a word is in no list. */
+#define MAX_LISTED_WORD 32
+
+typedef struct
+{
+  const char * const *words;
+  gsize               n_words;
+  WordClass           class;
+} WordList;
+
+#define WORD_LIST(list, class) { list, G_N_ELEMENTS (list), class }
+
+static const WordList word_lists[] = {
+  WORD_LIST (keywords, W_KEYWORD),
+  WORD_LIST (keyword_functions, W_KEYWORD_FUNCTION),
+  WORD_LIST (aggregate_functions, W_AGGREGATE),
+  WORD_LIST (interval_units, W_UNIT),
+  WORD_LIST (unit_abbreviations, W_UNIT),
+  WORD_LIST (unit_functions, W_UNIT_FUNCTION),
+  WORD_LIST (from_enders, W_FROM_ENDER),
+  WORD_LIST (returns_string, W_RETURNS_STRING),
+  WORD_LIST (returns_int, W_RETURNS_INT),
+  WORD_LIST (returns_long, W_RETURNS_LONG),
+  WORD_LIST (returns_double, W_RETURNS_DOUBLE),
+  WORD_LIST (returns_boolean, W_RETURNS_BOOLEAN),
+  WORD_LIST (returns_date, W_RETURNS_DATE),
+  WORD_LIST (returns_timestamp, W_RETURNS_TIMESTAMP),
+  WORD_LIST (returns_first, W_RETURNS_FIRST),
+  WORD_LIST (returns_common, W_RETURNS_COMMON),
+};
+
+/* Folded word (one of the lists' own strings) -> WordClass bits. Built once, then only read. */
+static GHashTable *
+word_table (void)
+{
+  static GHashTable *table;
+
+  if (g_once_init_enter (&table))
+    {
+      GHashTable *fresh = g_hash_table_new (g_str_hash, g_str_equal);
+
+      for (guint l = 0; l < G_N_ELEMENTS (word_lists); l++)
+        for (gsize i = 0; i < word_lists[l].n_words; i++)
+          {
+            const char *word = word_lists[l].words[i];
+            gpointer key = NULL, bits = NULL;
+
+            g_assert (strlen (word) <= MAX_LISTED_WORD);
+            if (g_hash_table_lookup_extended (fresh, word, &key, &bits))
+              word = key;
+            g_hash_table_insert (fresh, (gpointer) word,
+                                 GUINT_TO_POINTER (GPOINTER_TO_UINT (bits) | word_lists[l].class));
+          }
+      g_once_init_leave (&table, fresh);
+    }
+
+  return table;
 }
 
-#define WORD_IN(word, list) word_in ((word), (list), G_N_ELEMENTS (list))
-
-static gboolean
-is_unit_word (const char *word)
+static inline char
+fold (char c)
 {
-  static const char * const extra[] = {
-    "y", "yr", "yrs", "qtr", "mon", "mons", "w", "d", "dow", "doy", "dayofweek",
-    "dayofweek_iso", "dow_iso", "dayofyear", "h", "hr", "hrs", "m", "min", "mins", "s",
-    "sec", "secs", "ms", "msec", "msecs", "us", "usec", "usecs", "epoch", "yearofweek",
-  };
-
-  return WORD_IN (word, interval_units) || WORD_IN (word, extra);
+  return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
 }
+
+/* The classes of @word (any case); sets *interned to the listed string when it is listed. */
+static guint
+classify_word (const char  *word,
+               gsize        length,
+               const char **interned)
+{
+  char folded[MAX_LISTED_WORD + 1];
+  gpointer key = NULL, bits = NULL;
+
+  if (interned != NULL)
+    *interned = NULL;
+  if (length > MAX_LISTED_WORD)
+    return 0;
+  for (gsize i = 0; i < length; i++)
+    folded[i] = fold (word[i]);
+  folded[length] = '\0';
+
+  if (!g_hash_table_lookup_extended (word_table (), folded, &key, &bits))
+    return 0;
+  if (interned != NULL)
+    *interned = key;
+  return GPOINTER_TO_UINT (bits);
+}
+
+static guint
+word_classes (const char *word)
+{
+  return classify_word (word, strlen (word), NULL);
+}
+
+#define WORD_IS(word, class) ((word_classes (word) & (class)) != 0)
+
 
 /* Tokenizer */
 
@@ -158,7 +323,12 @@ token_clear (gpointer data)
 {
   Token *token = data;
 
-  g_clear_pointer (&token->value, g_free);
+  if (token->owns_folded)
+    g_free ((char *) token->folded);
+  if (!token->static_value)
+    g_free (token->value);
+  token->value = NULL;
+  token->folded = NULL;
 }
 
 static gboolean
@@ -289,6 +459,57 @@ add_token (GArray     *tokens,
   token.value = value;
   token.match = -1;
   g_array_append_val (tokens, token);
+}
+
+/* An identifier: keeps its folded form and word classes, so that keyword tests
+ * later are a string comparison or a bit test. */
+static void
+add_ident (GArray     *tokens,
+           const char *text,
+           gsize       start,
+           gsize       end)
+{
+  Token *token;
+  const char *interned;
+  char *value = g_strndup (text + start, end - start);
+  guint words = classify_word (value, end - start, &interned);
+
+  add_token (tokens, TOK_IDENT, start, end, value);
+  token = &g_array_index (tokens, Token, tokens->len - 1);
+  token->words = words;
+  if (interned != NULL)
+    token->folded = interned;
+  else
+    {
+      const char *p = value;
+
+      while (*p != '\0' && fold (*p) == *p)
+        p++;
+      if (*p == '\0')
+        token->folded = value;
+      else
+        {
+          token->folded = g_ascii_strdown (value, -1);
+          token->owns_folded = TRUE;
+        }
+    }
+}
+
+/* Operators' values are constants: one string per punctuation byte, and operators[]. */
+static char *
+op_value (guchar c)
+{
+  static const char singles[128][2] = {
+#define S(n) { n, 0 }
+#define S8(n) S (n), S (n + 1), S (n + 2), S (n + 3), S (n + 4), S (n + 5), S (n + 6), S (n + 7)
+    S8 (0), S8 (8), S8 (16), S8 (24), S8 (32), S8 (40), S8 (48), S8 (56),
+    S8 (64), S8 (72), S8 (80), S8 (88), S8 (96), S8 (104), S8 (112), S8 (120),
+#undef S8
+#undef S
+  };
+
+  g_assert (c < 128);
+  return (char *) singles[c];
 }
 
 static gboolean
@@ -461,6 +682,8 @@ tokenize (const char  *text,
               p++;
             }
           add_token (tokens, TOK_QIDENT, start, p, g_string_free (value, FALSE));
+          g_array_index (tokens, Token, tokens->len - 1).words =
+            word_classes (g_array_index (tokens, Token, tokens->len - 1).value);
           continue;
         }
 
@@ -474,7 +697,7 @@ tokenize (const char  *text,
               /* Spark reads 1a or 2nd_col as a name. */
               while (is_ident_char (text[end]))
                 end++;
-              add_token (tokens, TOK_IDENT, start, end, g_strndup (text + start, end - start));
+              add_ident (tokens, text, start, end);
             }
           else
             {
@@ -491,26 +714,31 @@ tokenize (const char  *text,
         {
           while (is_ident_char (text[p]))
             p++;
-          add_token (tokens, TOK_IDENT, start, p, g_strndup (text + start, p - start));
+          add_ident (tokens, text, start, p);
           continue;
         }
 
       /* Punctuation */
       {
         gsize len = 1;
+        char *value = op_value (c);
 
-        for (guint i = 0; i < G_N_ELEMENTS (operators); i++)
-          {
-            gsize n = strlen (operators[i]);
+        /* Only these bytes start an operator of more than one. */
+        if (strchr ("<>!=|&:-", c) != NULL && text[p + 1] != '\0')
+          for (guint i = 0; i < G_N_ELEMENTS (operators); i++)
+            {
+              gsize n = strlen (operators[i]);
 
-            if (strncmp (text + p, operators[i], n) == 0)
-              {
-                len = n;
-                break;
-              }
-          }
+              if (operators[i][0] == (char) c && strncmp (text + p, operators[i], n) == 0)
+                {
+                  len = n;
+                  value = (char *) operators[i];
+                  break;
+                }
+            }
 
-        add_token (tokens, TOK_OP, start, p + len, g_strndup (text + p, len));
+        add_token (tokens, TOK_OP, start, p + len, value);
+        g_array_index (tokens, Token, tokens->len - 1).static_value = TRUE;
         p += len;
 
         if (c == '(' || c == '[')
@@ -552,7 +780,8 @@ tokenize (const char  *text,
       return NULL;
     }
 
-  add_token (tokens, TOK_EOF, p, p, g_strdup (""));
+  add_token (tokens, TOK_EOF, p, p, (char *) "");
+  g_array_index (tokens, Token, tokens->len - 1).static_value = TRUE;
   return g_steal_pointer (&tokens);
 }
 
@@ -569,14 +798,15 @@ static gboolean
 tok_is_op (const Token *t,
            const char  *op)
 {
-  return t->kind == TOK_OP && strcmp (t->value, op) == 0;
+  return t->kind == TOK_OP && t->value[0] == op[0] && strcmp (t->value, op) == 0;
 }
 
 static gboolean
 tok_is_word (const Token *t,
              const char  *word)
 {
-  return t->kind == TOK_IDENT && g_ascii_strcasecmp (t->value, word) == 0;
+  /* @word is always written in lower case. */
+  return t->kind == TOK_IDENT && t->folded[0] == word[0] && strcmp (t->folded, word) == 0;
 }
 
 static gboolean
@@ -588,7 +818,7 @@ tok_is_name (const Token *t)
 static gboolean
 tok_is_keyword (const Token *t)
 {
-  return t->kind == TOK_IDENT && WORD_IN (t->value, keywords);
+  return t->kind == TOK_IDENT && (t->words & W_KEYWORD);
 }
 
 static gboolean
@@ -627,9 +857,9 @@ skip_interval (GArray *tokens,
       if (tok (tokens, j)->kind != TOK_NUMBER && tok (tokens, j)->kind != TOK_STRING)
         return i;
       j++;
-      if (tok (tokens, j)->kind == TOK_IDENT && is_unit_word (tok (tokens, j)->value))
+      if (tok (tokens, j)->kind == TOK_IDENT && (tok (tokens, j)->words & W_UNIT))
         {
-          while (tok (tokens, j)->kind == TOK_IDENT && is_unit_word (tok (tokens, j)->value))
+          while (tok (tokens, j)->kind == TOK_IDENT && (tok (tokens, j)->words & W_UNIT))
             j++;
         }
       else if (!first || tok (tokens, j - 1)->kind != TOK_STRING)
@@ -796,8 +1026,12 @@ chain_name (GArray *tokens,
             guint   first,
             guint   last)
 {
-  GString *name = g_string_new (NULL);
+  GString *name;
 
+  if (first == last && tok (tokens, first)->folded != NULL)
+    return g_strdup (tok (tokens, first)->folded);
+
+  name = g_string_new (NULL);
   for (guint k = first; k <= last; k += 2)
     {
       g_autofree char *lower = g_ascii_strdown (tok (tokens, k)->value, -1);
@@ -922,7 +1156,6 @@ scan_references (FlintExpr *self)
             guint j = i;
             Token *next;
             gboolean single;
-            const char *word = t->value;
 
             while (tok_is_op (tok (tokens, j + 1), ".") && tok_is_name (tok (tokens, j + 2)))
               j += 2;
@@ -950,7 +1183,7 @@ scan_references (FlintExpr *self)
               {
                 gboolean call = FALSE;
 
-                if (tok_is_op (next, "(") && WORD_IN (word, keyword_functions))
+                if (tok_is_op (next, "(") && (t->words & W_KEYWORD_FUNCTION))
                   {
                     call = TRUE;
                     if (tok_is_word (t, "filter") && i > 0 && tok_is_op (tok (tokens, i - 1), ")"))
@@ -1028,6 +1261,7 @@ scan_references (FlintExpr *self)
               {
                 char *name = chain_name (tokens, i, j);
                 guint open = j + 1;
+                gboolean unit_call;
 
                 g_ptr_array_add (self->functions, name);
 
@@ -1038,7 +1272,7 @@ scan_references (FlintExpr *self)
                     break;
                   }
 
-                if (i == j && WORD_IN (name, aggregate_functions) && next->match >= 0 &&
+                if (i == j && (t->words & W_AGGREGATE) && next->match >= 0 &&
                     !call_is_windowed (tokens, open))
                   self->has_aggregate = TRUE;
 
@@ -1052,11 +1286,12 @@ scan_references (FlintExpr *self)
 
                 i = open + 1;
                 after_operand = FALSE;
+                unit_call = i == j ? (t->words & W_UNIT_FUNCTION) != 0 : WORD_IS (name, W_UNIT_FUNCTION);
 
                 /* extract(YEAR FROM d), timestampadd(MONTH, 1, ts): the unit is no column. */
-                if (WORD_IN (name, unit_functions) && tok (tokens, i)->kind == TOK_IDENT &&
+                if (unit_call && tok (tokens, i)->kind == TOK_IDENT &&
                     (tok_is_word (tok (tokens, i + 1), "from") || tok_is_op (tok (tokens, i + 1), ",")) &&
-                    (strcmp (name, "extract") == 0 || is_unit_word (tok (tokens, i)->value)))
+                    (strcmp (name, "extract") == 0 || (tok (tokens, i)->words & W_UNIT)))
                   i++;
                 break;
               }
@@ -1704,76 +1939,26 @@ function_type (const char  *name,
                Type       **args,
                guint        n_args)
 {
-  static const char * const to_string[] = {
-    "upper", "lower", "ucase", "lcase", "initcap", "trim", "ltrim", "rtrim", "btrim",
-    "concat_ws", "format_string", "printf", "date_format", "from_unixtime", "md5", "sha1",
-    "sha", "sha2", "uuid", "to_json", "regexp_replace", "regexp_extract", "translate",
-    "replace", "repeat", "soundex", "base64", "hex", "bin", "conv", "format_number",
-    "get_json_object", "input_file_name", "current_database", "current_catalog",
-    "current_schema", "current_user", "session_user", "user", "split_part", "string",
-    "to_char", "chr", "char", "space", "typeof", "version", "overlay", "quote",
-  };
-  static const char * const to_int[] = {
-    "length", "char_length", "character_length", "octet_length", "bit_length", "instr",
-    "locate", "position", "ascii", "size", "cardinality", "array_size", "levenshtein",
-    "year", "month", "day", "dayofmonth", "hour", "minute", "second", "dayofweek",
-    "dayofyear", "weekofyear", "quarter", "weekday", "datediff", "row_number", "rank",
-    "dense_rank", "ntile", "spark_partition_id", "hash", "int", "find_in_set",
-  };
-  static const char * const to_long[] = {
-    "count", "count_if", "approx_count_distinct", "unix_timestamp", "to_unix_timestamp",
-    "monotonically_increasing_id", "xxhash64", "crc32", "bigint", "count_distinct",
-    "unix_seconds", "unix_millis", "unix_micros", "timestampdiff",
-  };
-  static const char * const to_double[] = {
-    "stddev", "stddev_pop", "stddev_samp", "std", "variance", "var_pop", "var_samp", "corr",
-    "covar_pop", "covar_samp", "skewness", "kurtosis", "sqrt", "exp", "ln", "log", "log10",
-    "log2", "log1p", "expm1", "pow", "power", "sin", "cos", "tan", "asin", "acos", "atan",
-    "atan2", "sinh", "cosh", "tanh", "cbrt", "degrees", "radians", "rand", "randn",
-    "random", "months_between", "percent_rank", "cume_dist", "double", "pi", "e", "hypot",
-    "signum", "sign", "cot",
-  };
-  static const char * const to_boolean[] = {
-    "array_contains", "isnull", "isnotnull", "isnan", "startswith", "endswith", "contains",
-    "rlike", "like", "ilike", "regexp_like", "exists", "forall", "bool_and", "bool_or",
-    "every", "boolean", "arrays_overlap", "map_contains_key", "equal_null",
-  };
-  static const char * const to_date[] = {
-    "to_date", "current_date", "curdate", "date_add", "date_sub", "last_day", "next_day",
-    "add_months", "make_date", "date", "date_from_unix_date", "trunc",
-  };
-  static const char * const to_timestamp[] = {
-    "to_timestamp", "current_timestamp", "now", "date_trunc", "make_timestamp",
-    "from_utc_timestamp", "to_utc_timestamp", "timestamp_seconds", "timestamp_millis",
-    "timestamp_micros", "timestamp", "localtimestamp", "to_timestamp_ltz",
-    "make_timestamp_ltz",
-  };
-  static const char * const same_as_first[] = {
-    "min", "max", "first", "last", "first_value", "last_value", "any_value", "lag", "lead",
-    "nth_value", "nullif", "mode", "median_of",
-  };
-  static const char * const common_of_all[] = {
-    "coalesce", "nvl", "ifnull", "greatest", "least",
-  };
   Type *first = n_args > 0 ? args[0] : NULL;
+  guint classes = word_classes (name);
 
-  if (WORD_IN (name, to_string))
+  if (classes & W_RETURNS_STRING)
     return type_new (FLINT_TYPE_KIND_STRING);
-  if (WORD_IN (name, to_int))
+  if (classes & W_RETURNS_INT)
     return type_new (FLINT_TYPE_KIND_INT);
-  if (WORD_IN (name, to_long))
+  if (classes & W_RETURNS_LONG)
     return type_new (FLINT_TYPE_KIND_LONG);
-  if (WORD_IN (name, to_double))
+  if (classes & W_RETURNS_DOUBLE)
     return type_new (FLINT_TYPE_KIND_DOUBLE);
-  if (WORD_IN (name, to_boolean))
+  if (classes & W_RETURNS_BOOLEAN)
     return type_new (FLINT_TYPE_KIND_BOOLEAN);
-  if (WORD_IN (name, to_date))
+  if (classes & W_RETURNS_DATE)
     return type_new (FLINT_TYPE_KIND_DATE);
-  if (WORD_IN (name, to_timestamp))
+  if (classes & W_RETURNS_TIMESTAMP)
     return type_new (FLINT_TYPE_KIND_TIMESTAMP);
-  if (WORD_IN (name, same_as_first))
+  if (classes & W_RETURNS_FIRST)
     return ref_or_null (first);
-  if (WORD_IN (name, common_of_all))
+  if (classes & W_RETURNS_COMMON)
     return common_of (args, n_args);
 
   if (strcmp (name, "float") == 0 || strcmp (name, "real") == 0)
@@ -2717,13 +2902,8 @@ typedef struct
 static gboolean
 tok_ends_from (const Token *t)
 {
-  static const char * const words[] = {
-    "where", "group", "having", "order", "limit", "union", "intersect", "except", "window",
-    "on", "using", "select", "cluster", "distribute", "sort", "qualify", "lateral", "pivot",
-    "unpivot", "tablesample", "offset", "minus",
-  };
 
-  return t->kind == TOK_IDENT && WORD_IN (t->value, words);
+  return t->kind == TOK_IDENT && (t->words & W_FROM_ENDER);
 }
 
 static void
