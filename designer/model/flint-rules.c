@@ -19,6 +19,15 @@
 #include "flint-expr.h"
 #include "flint-rules.h"
 
+/* In flint-validator.c: flint_rule_context_check_expression() that also hands back
+ * the parsed expression (NULL on a syntax error), so a rule parses it once. */
+G_GNUC_INTERNAL
+FlintDataType *_flint_rule_context_check_expression_full (FlintRuleContext  *ctx,
+                                                          const char        *param,
+                                                          const char        *text,
+                                                          FlintExprScope    *scope,
+                                                          FlintExpr        **parsed);
+
 /* Helpers {{{ */
 
 static FlintFlowFlags
@@ -587,10 +596,10 @@ rule_aggregate (FlintRuleContext *ctx)
         continue;
 
       scope = flint_expr_scope_new (input);
-      type = flint_rule_context_check_expression (ctx, path, text, scope);
+      type = _flint_rule_context_check_expression_full (ctx, path, text, scope, &expr);
 
       /* Spark refuses a column that is neither grouped nor inside an aggregate. */
-      if ((expr = flint_expr_parse (text, NULL)) != NULL && !flint_expr_has_aggregate (expr))
+      if (expr != NULL && !flint_expr_has_aggregate (expr))
         {
           GPtrArray *refs = flint_expr_get_references (expr);
 
@@ -655,9 +664,9 @@ rule_window (FlintRuleContext *ctx)
         continue;
 
       scope = flint_expr_scope_new (input);
-      type = flint_rule_context_check_expression (ctx, path, text, scope);
+      type = _flint_rule_context_check_expression_full (ctx, path, text, scope, &expr);
 
-      if (array_length (order_by) == 0 && (expr = flint_expr_parse (text, NULL)) != NULL && needs_ordering (expr))
+      if (array_length (order_by) == 0 && expr != NULL && needs_ordering (expr))
         flint_rule_context_report (ctx, FLINT_SEVERITY_ERROR, "window-needs-order", path,
                                    _("add a column to order by"),
                                    _("ranking and offset functions need the window to be ordered"));

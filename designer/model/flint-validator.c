@@ -1984,26 +1984,46 @@ on_missing (const FlintExprRef *ref,
   ctx_report (data->ctx, FLINT_SEVERITY_ERROR, "unknown-column", data->param, hint, message);
 }
 
+/* Private to the model library: flint-rules.c declares it too. Like
+ * flint_rule_context_check_expression(), and hands back the parsed expression (NULL on a
+ * syntax error) so that a rule that looks into it does not parse the text again. */
+G_GNUC_INTERNAL
+FlintDataType *_flint_rule_context_check_expression_full (FlintRuleContext  *ctx,
+                                                          const char        *param,
+                                                          const char        *text,
+                                                          FlintExprScope    *scope,
+                                                          FlintExpr        **parsed);
+
+FlintDataType *
+_flint_rule_context_check_expression_full (FlintRuleContext  *ctx,
+                                           const char        *param,
+                                           const char        *text,
+                                           FlintExprScope    *scope,
+                                           FlintExpr        **parsed)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlintExpr) expr = NULL;
+  MissingData data = { ctx, param };
+  FlintDataType *type = NULL;
+
+  if ((expr = flint_expr_parse (text, &error)) == NULL)
+    ctx_report (ctx, FLINT_SEVERITY_ERROR, "syntax-error", param, NULL, error->message);
+  else if (flint_expr_check (expr, scope, on_missing, &data) == 0)
+    type = flint_expr_infer_type (expr, scope);
+
+  if (parsed != NULL)
+    *parsed = g_steal_pointer (&expr);
+
+  return type;
+}
+
 FlintDataType *
 flint_rule_context_check_expression (FlintRuleContext *ctx,
                                      const char       *param,
                                      const char       *text,
                                      FlintExprScope   *scope)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(FlintExpr) expr = NULL;
-  MissingData data = { ctx, param };
-
-  if ((expr = flint_expr_parse (text, &error)) == NULL)
-    {
-      ctx_report (ctx, FLINT_SEVERITY_ERROR, "syntax-error", param, NULL, error->message);
-      return NULL;
-    }
-
-  if (flint_expr_check (expr, scope, on_missing, &data) > 0)
-    return NULL;
-
-  return flint_expr_infer_type (expr, scope);
+  return _flint_rule_context_check_expression_full (ctx, param, text, scope, NULL);
 }
 
 const FlintColumn *
