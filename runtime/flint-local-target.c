@@ -154,7 +154,12 @@ flint_local_target_init (FlintLocalTarget *self)
   self->conf = g_ptr_array_new_with_free_func (g_free);
   self->poll_interval = 1000;
   self->kill_grace = 5000;
-  self->session = soup_session_new_with_options ("timeout", 5, NULL);
+  /* The driver is on localhost: no proxy (and no GSettings lookup for one). */
+  {
+    g_autoptr(GProxyResolver) direct = g_simple_proxy_resolver_new (NULL, NULL);
+
+    self->session = soup_session_new_with_options ("timeout", 5, "proxy-resolver", direct, NULL);
+  }
   self->processes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) local_process_release);
 }
 
