@@ -1214,7 +1214,7 @@ flint_canvas_drag_end (FlintCanvas *self,
       if (items->len == 1)
         label = g_strdup_printf (_("Move %s"), flint_node_get_display_name (((NodeItem *) items->pdata[0])->node));
       else
-        label = g_strdup_printf (ngettext ("Move %u Node", "Move %u Nodes", items->len), items->len);
+        label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Move %u Node", "Move %u Nodes", items->len), items->len);
       flint_history_begin_group (self->history, label);
       for (guint i = 0; i < items->len; i++)
         {
@@ -1414,7 +1414,7 @@ flint_canvas_delete_selection (FlintCanvas *self)
   if (items->len == 1)
     label = g_strdup_printf (_("Remove %s"), flint_node_get_display_name (((NodeItem *) items->pdata[0])->node));
   else
-    label = g_strdup_printf (ngettext ("Remove %u Node", "Remove %u Nodes", items->len), items->len);
+    label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Remove %u Node", "Remove %u Nodes", items->len), items->len);
 
   /* Ids first: removing a node frees its item. */
   for (guint i = 0; i < items->len; i++)
@@ -1483,10 +1483,10 @@ flint_canvas_copy_selection (FlintCanvas *self)
         if (item == NULL || !g_hash_table_contains (self->selection, item->from) ||
             !g_hash_table_contains (self->selection, item->to))
           continue;
-        g_object_unref (flint_pipeline_connect (sub,
-                                                flint_edge_get_from_node (edge), flint_edge_get_from_port (edge),
-                                                flint_edge_get_to_node (edge), flint_edge_get_to_port (edge),
-                                                NULL));
+        flint_pipeline_connect (sub,
+                                flint_edge_get_from_node (edge), flint_edge_get_from_port (edge),
+                                flint_edge_get_to_node (edge), flint_edge_get_to_port (edge),
+                                NULL);
       }
   }
 
@@ -1503,6 +1503,7 @@ flint_canvas_paste_text (FlintCanvas  *self,
   g_autoptr(FlintPipeline) sub = NULL;
   g_autoptr(GHashTable) ids = NULL;
   g_autoptr(GPtrArray) added = NULL;
+  g_autofree char *label = NULL;
   GListModel *nodes, *edges;
   FlintRect bounds = { 0, 0, -1, -1 };
   guint n;
@@ -1537,7 +1538,8 @@ flint_canvas_paste_text (FlintCanvas  *self,
   ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   added = g_ptr_array_new_with_free_func (g_object_unref);
 
-  flint_history_begin_group (self->history, ngettext ("Paste %u Node", "Paste %u Nodes", n));
+  label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Paste %u Node", "Paste %u Nodes", n), n);
+  flint_history_begin_group (self->history, label);
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(FlintNode) node = g_list_model_get_item (nodes, i);
@@ -1614,6 +1616,7 @@ flint_canvas_move_selection (FlintCanvas *self,
                              double       dy)
 {
   g_autoptr(GPtrArray) items = NULL;
+  g_autofree char *label = NULL;
 
   g_return_if_fail (FLINT_IS_CANVAS (self));
 
@@ -1621,10 +1624,9 @@ flint_canvas_move_selection (FlintCanvas *self,
     return;
 
   items = selection_in_order (self);
-  flint_history_begin_group (self->history,
-                             items->len == 1
-                               ? NULL
-                               : ngettext ("Move %u Node", "Move %u Nodes", items->len));
+  if (items->len > 1)
+    label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Move %u Node", "Move %u Nodes", items->len), items->len);
+  flint_history_begin_group (self->history, label);
   for (guint i = 0; i < items->len; i++)
     {
       NodeItem *it = g_ptr_array_index (items, i);
