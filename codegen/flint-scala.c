@@ -2201,6 +2201,8 @@ emit_body (Scala   *s,
 
       if (fraction && JSON_NODE_HOLDS_VALUE (fraction) && json_node_get_value_type (fraction) == G_TYPE_INT64)
         f = fmt (s, "%" G_GINT64_FORMAT ".0", json_node_get_int (fraction));
+      else if (fraction == NULL || !JSON_NODE_HOLDS_VALUE (fraction) || json_node_get_value_type (fraction) != G_TYPE_DOUBLE)
+        f = "1.0";  /* unset or not a number: an invalid pipeline, still a program that compiles */
       if (param (node, "seed") != NULL && param_integer (node, "seed", &n))
         flint_writer_linef (s->w, "%s.sample(%s, %s, %" G_GINT64_FORMAT "L)", in, replace, f, n);
       else
@@ -2220,9 +2222,17 @@ emit_body (Scala   *s,
     emit_repartition (s, m);
   else if (g_str_equal (kind, "transform.cache"))
     {
+      static const char *levels[] = {
+        "MEMORY_AND_DISK", "MEMORY_AND_DISK_2", "MEMORY_ONLY", "MEMORY_ONLY_2", "DISK_ONLY",
+        "DISK_ONLY_2", "DISK_ONLY_3", "OFF_HEAP", NULL
+      };
       const char *level = param_string (node, "storage_level");
+
+      /* The level names a Scala member: only the known ones. */
+      if (level == NULL || !g_strv_contains (levels, level))
+        level = "MEMORY_AND_DISK";
       s->uses |= USE_STORAGE_LEVEL;
-      flint_writer_linef (s->w, "%s.persist(StorageLevel.%s)", in, level ? level : "MEMORY_AND_DISK");
+      flint_writer_linef (s->w, "%s.persist(StorageLevel.%s)", in, level);
     }
   else if (g_str_equal (kind, "transform.quality"))
     emit_quality (s, m);
@@ -2315,10 +2325,16 @@ emit_method (Scala               *s,
   else
     result = "DataFrame";
 
-  if (!s->first_member)
-    flint_writer_blank (s->w);
-  s->first_member = FALSE;
   flint_emit_span_begin (s->ctx, m.id);
+  if (!s->first_member)
+    {
+      FlintCodeSpan *span = g_ptr_array_index (s->ctx->spans, s->ctx->spans->len - 1);
+
+      /* The span starts at the def, after the blank line that separates it. */
+      flint_writer_blank (s->w);
+      span->first_line++;
+    }
+  s->first_member = FALSE;
   emit_call (s, fmt (s, "def %s", step->function), params, fmt (s, ": %s = {", result));
   flint_writer_indent (s->w);
   ok = emit_body (s, &m, error);

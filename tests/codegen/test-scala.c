@@ -1,0 +1,580 @@
+/* test-scala.c: the Scala a user takes home
+ *
+ * Golden files for the examples and for pipelines that use every kind (FLINT_UPDATE_GOLDEN=1
+ * rewrites them; a difference fails with a unified diff), the layout scalafmt leaves,
+ * byte-identical output whatever order nodes were added in, a Python code node refused by
+ * name, secrets resolved at run time, and hostile text in every string parameter of every
+ * kind: all of it compiled in one run of the real scalac (FLINT_SCALA_CLASSPATH, with
+ * Spark's jars from FLINT_SPARK_JARS), and its literals printed back intact.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "test-scala"
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <glob.h>
+#include <string.h>
+
+#include "flint-codegen.h"
+#include "flint-model.h"
+#include "flint-writer.h"
+
+static char *
+source_path (const char *relative)
+{
+  const char *root = g_getenv ("FLINT_SOURCE_ROOT");
+
+  if (root != NULL)
+    return g_build_filename (root, relative, NULL);
+  return g_build_filename (g_getenv ("G_TEST_SRCDIR"), "..", relative, NULL);
+}
+
+static FlintPipeline *
+load (const char *relative)
+{
+  g_autofree char *path = source_path (relative);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  FlintPipeline *pipeline = flint_pipeline_load_from_file (flint_catalog_get_default (), file, NULL, &error);
+
+  g_assert_no_error (error);
+  return pipeline;
+}
+
+static char *
+generate (FlintPipeline *pipeline,
+          gboolean       allow_invalid)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlintGeneratedCode) code = flint_codegen_generate (pipeline, FLINT_LANGUAGE_SCALA, allow_invalid, &error);
+
+  g_assert_no_error (error);
+  return g_strdup (flint_generated_code_get_text (code));
+}
+
+/* scalafmt's layout as far as lines show it: 2-space indentation, no tabs, no trailing
+ * space, at most 100 columns unless the line is a lone string literal (which scalafmt
+ * cannot split either), one blank line at most. */
+static void
+assert_layout (const char *text)
+{
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+
+  g_assert_true (g_str_has_suffix (text, "\n"));
+  g_assert_false (g_str_has_suffix (text, "\n\n"));
+  for (guint i = 0; lines[i]; i++)
+    {
+      const char *line = lines[i];
+      g_autofree char *stripped = g_strstrip (g_strdup (line));
+      gsize indent = strspn (line, " ");
+
+      g_assert_false (g_str_has_suffix (line, " "));
+      g_assert_null (strchr (line, '\t'));
+      g_assert_cmpuint (indent % 2, ==, 0);
+      if (i > 0 && *line == '\0')
+        g_assert_cmpstr (lines[i - 1], !=, "");
+      if (g_utf8_strlen (line, -1) > 100 &&
+          !(stripped[0] == '"' && (g_str_has_suffix (stripped, "\"") || g_str_has_suffix (stripped, "\","))))
+        g_error ("line %u is %ld columns and not a lone string: %s", i + 1, g_utf8_strlen (line, -1), line);
+    }
+}
+
+static void
+test_golden (gconstpointer data)
+{
+  const char *const *names = data;
+  g_autoptr(FlintPipeline) pipeline = load (names[0]);
+  g_autofree char *text = generate (pipeline, FALSE);
+  g_autofree char *relative = g_strdup_printf ("tests/codegen/golden/%s", names[1]);
+  g_autofree char *golden = source_path (relative);
+  g_autofree char *expected = NULL;
+  g_autoptr(GError) error = NULL;
+
+  assert_layout (text);
+
+  if (g_strcmp0 (g_getenv ("FLINT_UPDATE_GOLDEN"), "1") == 0)
+    {
+      g_file_set_contents (golden, text, -1, &error);
+      g_assert_no_error (error);
+      return;
+    }
+
+  g_file_get_contents (golden, &expected, NULL, &error);
+  g_assert_no_error (error);
+  if (!g_str_equal (expected, text))
+    {
+      g_autofree char *actual = g_build_filename (g_get_tmp_dir (), names[1], NULL);
+      const char *argv[] = { "diff", "-u", golden, actual, NULL };
+      g_autoptr(GSubprocess) diff = NULL;
+      g_autofree char *out = NULL;
+
+      g_file_set_contents (actual, text, -1, &error);
+      g_assert_no_error (error);
+      diff = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+      g_assert_no_error (error);
+      g_subprocess_communicate_utf8 (diff, NULL, NULL, &out, NULL, NULL);
+      g_printerr ("%s\n(FLINT_UPDATE_GOLDEN=1 rewrites the golden file)\n", out);
+      g_error ("%s differs from what is generated now", golden);
+    }
+}
+
+static void
+test_determinism (gconstpointer data)
+{
+  const char *relative = data;
+  g_autoptr(FlintPipeline) pipeline = load (relative);
+  g_autofree char *before = generate (pipeline, FALSE);
+  g_autoptr(GPtrArray) nodes = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) edges = g_ptr_array_new_with_free_func (g_object_unref);
+  GListModel *model;
+  g_autofree char *after = NULL;
+  g_autoptr(GError) error = NULL;
+
+  model = flint_pipeline_get_edges (pipeline);
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    g_ptr_array_add (edges, g_list_model_get_item (model, i));
+  model = flint_pipeline_get_nodes (pipeline);
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    g_ptr_array_add (nodes, g_list_model_get_item (model, i));
+
+  for (guint i = 0; i < edges->len; i++)
+    {
+      flint_pipeline_disconnect (pipeline, g_ptr_array_index (edges, i), &error);
+      g_assert_no_error (error);
+    }
+  for (guint i = 0; i < nodes->len; i++)
+    {
+      flint_pipeline_remove_node (pipeline, g_ptr_array_index (nodes, i), &error);
+      g_assert_no_error (error);
+    }
+
+  /* Nodes in the opposite order; edges as before (their order is a union's order). */
+  for (guint i = nodes->len; i > 0; i--)
+    {
+      flint_pipeline_add_node (pipeline, g_ptr_array_index (nodes, i - 1), &error);
+      g_assert_no_error (error);
+    }
+  for (guint i = 0; i < edges->len; i++)
+    {
+      flint_pipeline_add_edge (pipeline, g_ptr_array_index (edges, i), i, &error);
+      g_assert_no_error (error);
+    }
+
+  after = generate (pipeline, FALSE);
+  g_assert_cmpstr (before, ==, after);
+}
+
+/* Everything a user could type that breaks naive escaping. */
+static const char *hostile[] = {
+  "q\"uo'te \\ back\\\\slash \\n \\u0041 \\x41",
+  "line\nbreak\r\nand\ttab",
+  "\"\"\"triple\"\"\" '''single''' \"",
+  "${HOME} #{x} %s %(x)s {0} {{braces}} f\"{x}\"",
+  "*/ /* -- ; DROP TABLE x; `tick` ``double``",
+  "ünïcødé 日本語 🚀 \u202Ebidi\u202C \u2028sep\u2029 \u200Bzw",
+  "\x01\x02\x07\x08\x0b\x0c\x1b[31m\x1f\x7f\xc2\x80\xc2\x9f end",
+  "\\",
+  "\")\nimport os; os.system('x')  # ",
+};
+
+static JsonNode *
+string_node (const char *text)
+{
+  JsonNode *node = json_node_new (JSON_NODE_VALUE);
+  json_node_set_string (node, text);
+  return node;
+}
+
+static gboolean
+is_texty (FlintParamType type)
+{
+  switch (type)
+    {
+    case FLINT_PARAM_STRING:
+    case FLINT_PARAM_TEXT:
+    case FLINT_PARAM_EXPRESSION:
+    case FLINT_PARAM_CONDITION:
+    case FLINT_PARAM_COLUMN:
+    case FLINT_PARAM_PATH:
+    case FLINT_PARAM_TABLE:
+    case FLINT_PARAM_TYPE:
+    case FLINT_PARAM_INTERVAL:
+    case FLINT_PARAM_SQL:
+      return TRUE;
+    case FLINT_PARAM_INTEGER:
+    case FLINT_PARAM_NUMBER:
+    case FLINT_PARAM_BOOLEAN:
+    case FLINT_PARAM_ENUM:
+    case FLINT_PARAM_COLUMNS:
+    case FLINT_PARAM_CODE:
+    case FLINT_PARAM_MAP:
+    case FLINT_PARAM_LIST:
+    case FLINT_PARAM_SECRET:
+    default:
+      return FALSE;
+    }
+}
+
+/* Sets @text into every string parameter of @node (list records and maps too). */
+static void
+fill_hostile (FlintNode *node, const char *text)
+{
+  const FlintNodeKind *kind = flint_node_get_kind (node);
+
+  flint_node_set_label (node, text);
+  for (guint i = 0; i < kind->params->len; i++)
+    {
+      const FlintParamSpec *spec = g_ptr_array_index (kind->params, i);
+
+      if (is_texty (spec->type))
+        flint_node_take_param (node, spec->name, string_node (text));
+      else if (spec->type == FLINT_PARAM_COLUMNS || (spec->type == FLINT_PARAM_LIST && spec->fields == NULL))
+        {
+          JsonArray *array = json_array_new ();
+          JsonNode *value = json_node_new (JSON_NODE_ARRAY);
+
+          json_array_add_element (array, string_node (text));
+          json_node_take_array (value, array);
+          flint_node_take_param (node, spec->name, value);
+        }
+      else if (spec->type == FLINT_PARAM_MAP)
+        {
+          JsonObject *object = json_object_new ();
+          JsonNode *value = json_node_new (JSON_NODE_OBJECT);
+
+          json_object_set_member (object, text, string_node (text));
+          json_node_take_object (value, object);
+          flint_node_take_param (node, spec->name, value);
+        }
+      else if (spec->type == FLINT_PARAM_LIST)
+        {
+          JsonArray *array = json_array_new ();
+          JsonObject *record = json_object_new ();
+          JsonNode *value = json_node_new (JSON_NODE_ARRAY);
+          JsonNode *item = json_node_new (JSON_NODE_OBJECT);
+
+          for (guint f = 0; f < spec->fields->len; f++)
+            {
+              const FlintParamSpec *field = g_ptr_array_index (spec->fields, f);
+
+              if (is_texty (field->type))
+                json_object_set_member (record, field->name, string_node (text));
+              else if (field->type == FLINT_PARAM_ENUM && field->choices != NULL)
+                json_object_set_member (record, field->name, string_node (field->choices[0]));
+              else if (field->type == FLINT_PARAM_LIST)
+                {
+                  JsonArray *inner = json_array_new ();
+                  JsonNode *inner_node = json_node_new (JSON_NODE_ARRAY);
+                  json_array_add_element (inner, string_node (text));
+                  json_node_take_array (inner_node, inner);
+                  json_object_set_member (record, field->name, inner_node);
+                }
+            }
+          json_node_take_object (item, record);
+          json_array_add_element (array, item);
+          json_node_take_array (value, array);
+          flint_node_take_param (node, spec->name, value);
+        }
+    }
+}
+
+/* Every file a glob in @variable names, joined for a Java classpath; NULL when unset. */
+static char *
+classpath_from (const char *variable)
+{
+  const char *value = g_getenv (variable);
+  g_autoptr(GString) out = NULL;
+  glob_t found = { 0 };
+
+  if (value == NULL || *value == '\0')
+    return NULL;
+
+  out = g_string_new (NULL);
+  if (glob (value, 0, NULL, &found) == 0)
+    for (gsize i = 0; i < found.gl_pathc; i++)
+      g_string_append_printf (out, "%s%s", out->len ? ":" : "", found.gl_pathv[i]);
+  globfree (&found);
+
+  return out->len ? g_string_free (g_steal_pointer (&out), FALSE) : NULL;
+}
+
+static char *
+hex_of (const char *text)
+{
+  g_autofree char *valid = g_utf8_make_valid (text, -1);
+  GString *out = g_string_new (NULL);
+
+  for (const guchar *p = (const guchar *) valid; *p; p++)
+    g_string_append_printf (out, "%02x", *p);
+
+  return g_string_free (out, FALSE);
+}
+
+static void
+test_hostile (void)
+{
+  FlintCatalog *catalog = flint_catalog_get_default ();
+  g_autofree char *compiler = classpath_from ("FLINT_SCALA_CLASSPATH");
+  g_autofree char *spark = classpath_from ("FLINT_SPARK_JARS");
+  g_autofree char *dir = NULL;
+  g_autofree char *classes = NULL;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GString) combined = g_string_new (NULL);
+  g_autoptr(GString) printer = g_string_new (NULL);
+  g_autoptr(GString) expected = g_string_new (NULL);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  guint programs = 0;
+
+  for (guint h = 0; h < G_N_ELEMENTS (hostile); h++)
+    g_string_append (combined, hostile[h]);
+
+  dir = g_dir_make_tmp ("flint-test-scala-XXXXXX", &error);
+  g_assert_no_error (error);
+  classes = g_build_filename (dir, "classes", NULL);
+  g_assert_cmpint (g_mkdir (classes, 0700), ==, 0);
+
+  /* One program per kind and mode, every string parameter, label and name hostile. */
+  for (guint k = 0; k < flint_catalog_get_n_kinds (catalog); k++)
+    for (guint mode = 0; mode < 2; mode++)
+      {
+        const FlintNodeKind *kind = flint_catalog_get_kind (catalog, k);
+        g_autoptr(FlintPipeline) pipeline = flint_pipeline_new (catalog);
+        g_autoptr(FlintNode) node = flint_node_new ("hostile", kind);
+        g_autoptr(FlintGeneratedCode) code = NULL;
+        g_autofree char *name = g_strdup_printf ("%s kind %u mode %u", combined->str, k, mode);
+        g_autofree char *path = NULL;
+
+        if (mode == 1)
+          flint_pipeline_take_job_setting (pipeline, "mode", string_node ("streaming"));
+        flint_pipeline_set_name (pipeline, name);
+        fill_hostile (node, combined->str);
+        if (g_str_equal (kind->id, "transform.code"))
+          {
+            flint_node_take_param (node, "language", string_node ("scala"));
+            flint_node_take_param (node, "code", string_node ("up_0"));
+          }
+        g_assert_true (flint_pipeline_add_node (pipeline, node, &error));
+
+        for (guint p = 0; p < kind->inputs->len; p++)
+          {
+            const FlintPortSpec *port = g_ptr_array_index (kind->inputs, p);
+            g_autofree char *id = g_strdup_printf ("up_%u", p);
+            g_autoptr(FlintNode) up = flint_node_new (id, flint_catalog_lookup (catalog, "source.csv"));
+
+            fill_hostile (up, combined->str);
+            g_assert_true (flint_pipeline_add_node (pipeline, up, &error));
+            g_assert_nonnull (flint_pipeline_connect (pipeline, id, NULL, "hostile", port->name, &error));
+          }
+
+        code = flint_codegen_generate (pipeline, FLINT_LANGUAGE_SCALA, TRUE, &error);
+        g_assert_no_error (error);
+
+        path = g_build_filename (dir, flint_generated_code_get_filename (code), NULL);
+        g_file_set_contents (path, flint_generated_code_get_text (code), -1, &error);
+        g_assert_no_error (error);
+        g_ptr_array_add (argv, g_steal_pointer (&path));
+        programs++;
+      }
+
+  /* And one object printing each literal back, as hex of its UTF-8. */
+  g_string_append (printer, "object FlintHostilePrinter {\n  def main(args: Array[String]): Unit = {\n");
+  for (guint h = 0; h <= G_N_ELEMENTS (hostile); h++)
+    {
+      const char *text = h < G_N_ELEMENTS (hostile) ? hostile[h] : combined->str;
+      g_autofree char *literal = flint_writer_scala_string_literal (text);
+      g_autofree char *hex = hex_of (text);
+
+      g_string_append_printf (printer, "    println(%s.getBytes(\"UTF-8\").map(b => f\"${b & 0xff}%%02x\").mkString)\n",
+                              literal);
+      g_string_append_printf (expected, "%s\n", hex);
+    }
+  g_string_append (printer, "  }\n}\n");
+  {
+    g_autofree char *path = g_build_filename (dir, "FlintHostilePrinter.scala", NULL);
+    g_file_set_contents (path, printer->str, -1, &error);
+    g_assert_no_error (error);
+    g_ptr_array_add (argv, g_steal_pointer (&path));
+  }
+  g_test_message ("%u hostile programs written to %s", programs, dir);
+
+  if (compiler == NULL || spark == NULL)
+    {
+      g_test_skip ("FLINT_SCALA_CLASSPATH and FLINT_SPARK_JARS unset (./flint-dev test sets them): "
+                   "the hostile programs were generated but not compiled");
+      return;
+    }
+
+  /* One scalac run for everything. */
+  g_ptr_array_insert (argv, 0, g_strdup ("java"));
+  g_ptr_array_insert (argv, 1, g_strdup ("-Xss8m"));
+  g_ptr_array_insert (argv, 2, g_strdup ("-cp"));
+  g_ptr_array_insert (argv, 3, g_strdup (compiler));
+  g_ptr_array_insert (argv, 4, g_strdup ("scala.tools.nsc.Main"));
+  g_ptr_array_insert (argv, 5, g_strdup ("-nowarn"));
+  g_ptr_array_insert (argv, 6, g_strdup ("-classpath"));
+  g_ptr_array_insert (argv, 7, g_strdup (spark));
+  g_ptr_array_insert (argv, 8, g_strdup ("-d"));
+  g_ptr_array_insert (argv, 9, g_strdup (classes));
+  g_ptr_array_add (argv, NULL);
+
+  process = g_subprocess_newv ((const char *const *) argv->pdata,
+                               G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_MERGE, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &out, NULL, &error);
+  g_assert_no_error (error);
+  if (!g_subprocess_get_successful (process))
+    g_error ("scalac refused the hostile programs in %s:\n%s", dir, out);
+  g_clear_object (&process);
+  g_clear_pointer (&out, g_free);
+
+  {
+    g_autofree char *cp = g_strconcat (classes, ":", compiler, NULL);
+    const char *run[] = { "java", "-cp", cp, "FlintHostilePrinter", NULL };
+
+    process = g_subprocess_newv (run, G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+    g_assert_no_error (error);
+    g_subprocess_communicate_utf8 (process, NULL, NULL, &out, &err, &error);
+    g_assert_no_error (error);
+    if (!g_subprocess_get_successful (process))
+      g_error ("the printer failed: %s", err);
+    g_assert_cmpstr (out, ==, expected->str);
+  }
+
+  g_test_message ("%u hostile programs compiled; %u literals printed back intact",
+                  programs, (guint) G_N_ELEMENTS (hostile) + 1);
+}
+
+static void
+test_secrets (void)
+{
+  static const char *yaml =
+    "flint: 1\n"
+    "name: secrets\n"
+    "job: {mode: batch}\n"
+    "nodes:\n"
+    "  - id: a\n"
+    "    kind: source.jdbc\n"
+    "    params: {url: 'jdbc:postgresql://db/app', table: t, password: 'env:DB_PASSWORD'}\n"
+    "    schema: [{name: id, type: long}]\n"
+    "  - id: b\n"
+    "    kind: sink.jdbc\n"
+    "    params: {url: 'jdbc:postgresql://db/app', table: t1, password: '{{secrets/warehouse/db-password}}'}\n"
+    "  - id: c\n"
+    "    kind: sink.jdbc\n"
+    "    params: {url: 'jdbc:postgresql://db/app', table: t2, password: 'k8s:db-creds/password'}\n"
+    "  - id: d\n"
+    "    kind: sink.jdbc\n"
+    "    params: {url: 'jdbc:postgresql://db/app', table: t3, password: 'keyring:warehouse'}\n"
+    "edges:\n"
+    "  - {from: a, to: b}\n"
+    "  - {from: a, to: c}\n"
+    "  - {from: a, to: d}\n";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlintPipeline) pipeline = flint_pipeline_load_from_data (flint_catalog_get_default (), yaml, -1, &error);
+  g_autofree char *text = NULL;
+
+  g_assert_no_error (error);
+  text = generate (pipeline, FALSE);
+
+  /* The same environment variables as the PySpark program reads. */
+  g_assert_nonnull (strstr (text, ".option(\"password\", secret(\"DB_PASSWORD\"))"));
+  g_assert_nonnull (strstr (text, "databricksSecret(\"warehouse\", \"db-password\", \"FLINT_SECRET_WAREHOUSE_DB_PASSWORD\")"));
+  g_assert_nonnull (strstr (text, "secret(\"FLINT_SECRET_DB_CREDS_PASSWORD\")"));
+  g_assert_nonnull (strstr (text, "secret(\"FLINT_SECRET_WAREHOUSE\")"));
+  g_assert_nonnull (strstr (text, "sys.env.getOrElse("));
+  g_assert_null (strstr (text, "env:DB_PASSWORD"));
+  g_assert_null (strstr (text, "{{secrets"));
+  g_assert_null (strstr (text, "k8s:"));
+  g_assert_null (strstr (text, "keyring:"));
+}
+
+static void
+test_language (void)
+{
+  g_autoptr(FlintPipeline) pipeline = load ("tests/codegen/pipelines/all-kinds.flint.yaml");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlintGeneratedCode) code = flint_codegen_generate (pipeline, FLINT_LANGUAGE_SCALA, TRUE, &error);
+
+  g_assert_null (code);
+  g_assert_error (error, FLINT_CODEGEN_ERROR, FLINT_CODEGEN_ERROR_LANGUAGE);
+  g_assert_nonnull (strstr (error->message, "'custom'"));
+}
+
+static void
+test_job_description (void)
+{
+  g_autoptr(FlintPipeline) pipeline = load ("data/examples/customer-join.flint.yaml");
+  g_autofree char *text = generate (pipeline, FALSE);
+
+  /* The sink's action runs under a description naming its node, cleared after. */
+  g_assert_nonnull (strstr (text,
+                            "    spark.sparkContext.setJobDescription(\"[flint:orders_by_country] Orders by country\")\n"
+                            "    try {\n"
+                            "      orders_with_customers.write\n"));
+  g_assert_nonnull (strstr (text,
+                            "    } finally {\n"
+                            "      spark.sparkContext.setJobDescription(null)\n"
+                            "    }\n"));
+}
+
+static void
+test_spans (void)
+{
+  g_autoptr(FlintPipeline) pipeline = load ("data/examples/customer-join.flint.yaml");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlintGeneratedCode) code = flint_codegen_generate (pipeline, FLINT_LANGUAGE_SCALA, FALSE, &error);
+  GPtrArray *spans;
+  g_auto(GStrv) lines = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (flint_generated_code_get_filename (code), ==, "CustomerJoin.scala");
+  g_assert_true (g_str_has_prefix (strstr (flint_generated_code_get_text (code), "object "), "object CustomerJoin {\n"));
+
+  /* Each node's span starts at its def and ends at its closing brace. */
+  spans = flint_generated_code_get_spans (code);
+  lines = g_strsplit (flint_generated_code_get_text (code), "\n", -1);
+  g_assert_cmpuint (spans->len, ==, 5);
+  for (guint i = 0; i < spans->len; i++)
+    {
+      FlintCodeSpan *span = g_ptr_array_index (spans, i);
+
+      g_assert_true (g_str_has_prefix (lines[span->first_line - 1], "  def "));
+      g_assert_cmpstr (lines[span->last_line - 1], ==, "  }");
+    }
+}
+
+int
+main (int argc, char **argv)
+{
+  static const char *goldens[][2] = {
+    { "data/examples/customer-join.flint.yaml", "CustomerJoin.scala" },
+    { "data/examples/daily-sales-rollup.flint.yaml", "DailySalesRollup.scala" },
+    { "data/examples/streaming-click-counter.flint.yaml", "StreamingClickCounter.scala" },
+    { "tests/codegen/pipelines/all-kinds-scala.flint.yaml", "AllKindsScala.scala" },
+    { "tests/codegen/pipelines/streaming.flint.yaml", "StreamingKinds.scala" },
+  };
+
+  g_test_init (&argc, &argv, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (goldens); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/scala/golden/%s", goldens[i][1]);
+      g_autofree char *det = g_strdup_printf ("/scala/determinism/%s", goldens[i][1]);
+
+      g_test_add_data_func (path, goldens[i], test_golden);
+      g_test_add_data_func (det, goldens[i][0], test_determinism);
+    }
+  g_test_add_func ("/scala/hostile", test_hostile);
+  g_test_add_func ("/scala/secrets", test_secrets);
+  g_test_add_func ("/scala/language", test_language);
+  g_test_add_func ("/scala/job-description", test_job_description);
+  g_test_add_func ("/scala/spans", test_spans);
+
+  return g_test_run ();
+}
