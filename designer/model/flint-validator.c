@@ -1499,6 +1499,52 @@ param_type_expectation (FlintParamType type)
     }
 }
 
+/* Parameter paths ("params.columns.0.expr") are built for every parameter of every node
+ * a pass validates: on the stack, unless one is unusually long. */
+typedef struct
+{
+  char  stack[128];
+  char *heap;
+} PathBuf;
+
+static void
+path_buf_clear (PathBuf *buf)
+{
+  g_clear_pointer (&buf->heap, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (PathBuf, path_buf_clear)
+
+/* @a @b @c joined, valid as long as @buf. */
+static const char *
+path_build (PathBuf    *buf,
+            const char *a,
+            const char *b,
+            const char *c)
+{
+  gsize la = strlen (a), lb = strlen (b), lc = strlen (c);
+  char *out = buf->stack;
+
+  if (la + lb + lc + 1 > sizeof buf->stack)
+    out = buf->heap = g_malloc (la + lb + lc + 1);
+  memcpy (out, a, la);
+  memcpy (out + la, b, lb);
+  memcpy (out + la + lb, c, lc);
+  out[la + lb + lc] = '\0';
+  return out;
+}
+
+static const char *
+path_build_index (PathBuf    *buf,
+                  const char *base,
+                  guint       index)
+{
+  char digits[16];
+
+  g_snprintf (digits, sizeof digits, "%u", index);
+  return path_build (buf, base, ".", digits);
+}
+
 static FlintSchema *
 schema_for_port (FlintRuleContext *ctx,
                  const char       *port)
@@ -1675,9 +1721,10 @@ check_value (FlintRuleContext     *ctx,
 
           for (guint i = 0; i < json_array_get_length (array); i++)
             {
-              g_autofree char *item_path = g_strdup_printf ("%s.%u", path, i);
+              g_auto(PathBuf) item_buf = { { 0 }, NULL };
+
               check_scalar_item (ctx, spec, FLINT_PARAM_COLUMN, json_array_get_element (array, i),
-                                 item_path, check_columns);
+                                 path_build_index (&item_buf, path, i), check_columns);
             }
         }
       break;
@@ -1709,7 +1756,8 @@ check_value (FlintRuleContext     *ctx,
           for (guint i = 0; i < json_array_get_length (array); i++)
             {
               JsonNode *item = json_array_get_element (array, i);
-              g_autofree char *item_path = g_strdup_printf ("%s.%u", path, i);
+              g_auto(PathBuf) item_buf = { { 0 }, NULL };
+              const char *item_path = path_build_index (&item_buf, path, i);
 
               if (spec->fields == NULL)
                 {
@@ -1726,19 +1774,21 @@ check_value (FlintRuleContext     *ctx,
 
               {
                 JsonObject *record = json_node_get_object (item);
-                g_autoptr(GList) members = json_object_get_members (record);
-                g_autoptr(GPtrArray) names = g_ptr_array_new ();
+                JsonObjectIter iter;
+                const char *member;
 
-                for (guint f = 0; f < spec->fields->len; f++)
-                  g_ptr_array_add (names, ((FlintParamSpec *) g_ptr_array_index (spec->fields, f))->name);
-
-                for (const GList *l = members; l; l = l->next)
-                  if (flint_param_spec_lookup_field (spec, l->data) == NULL)
+                json_object_iter_init_ordered (&iter, record);
+                while (json_object_iter_next_ordered (&iter, &member, NULL))
+                  if (flint_param_spec_lookup_field (spec, member) == NULL)
                     {
-                      g_autofree char *field_path = g_strdup_printf ("%s.%s", item_path, (const char *) l->data);
-                      g_autofree char *hint = suggest_among ((const char * const *) names->pdata, names->len, l->data);
-                      g_autofree char *field_message = g_strdup_printf (_("unknown field '%s'"), (const char *) l->data);
+                      g_autoptr(GPtrArray) names = g_ptr_array_new ();
+                      g_autofree char *field_path = g_strdup_printf ("%s.%s", item_path, member);
+                      g_autofree char *hint = NULL;
+                      g_autofree char *field_message = g_strdup_printf (_("unknown field '%s'"), member);
 
+                      for (guint f = 0; f < spec->fields->len; f++)
+                        g_ptr_array_add (names, ((FlintParamSpec *) g_ptr_array_index (spec->fields, f))->name);
+                      hint = suggest_among ((const char * const *) names->pdata, names->len, member);
                       ctx_report (ctx, FLINT_SEVERITY_ERROR, "unknown-param", field_path, hint, field_message);
                     }
 
@@ -1746,7 +1796,8 @@ check_value (FlintRuleContext     *ctx,
                   {
                     const FlintParamSpec *field = g_ptr_array_index (spec->fields, f);
                     JsonNode *field_value = json_object_get_member (record, field->name);
-                    g_autofree char *field_path = g_strdup_printf ("%s.%s", item_path, field->name);
+                    g_auto(PathBuf) field_buf = { { 0 }, NULL };
+                    const char *field_path = path_build (&field_buf, item_path, ".", field->name);
 
                     if (field_value == NULL || JSON_NODE_HOLDS_NULL (field_value))
                       field_value = field->default_value;
@@ -1786,21 +1837,22 @@ check_params (FlintRuleContext *ctx,
 {
   const FlintNodeKind *kind = flint_node_get_kind (ctx->node);
   JsonObject *params = flint_node_get_params (ctx->node);
-  g_autoptr(GList) members = json_object_get_members (params);
-  g_autoptr(GPtrArray) names = g_ptr_array_new ();
+  JsonObjectIter iter;
+  const char *member;
 
-  for (guint i = 0; i < kind->params->len; i++)
-    g_ptr_array_add (names, ((FlintParamSpec *) g_ptr_array_index (kind->params, i))->name);
-
-  for (const GList *l = members; l; l = l->next)
+  json_object_iter_init_ordered (&iter, params);
+  while (json_object_iter_next_ordered (&iter, &member, NULL))
     {
-      if (flint_node_kind_lookup_param (kind, l->data) == NULL)
+      if (flint_node_kind_lookup_param (kind, member) == NULL)
         {
-          g_autofree char *path = g_strconcat ("params.", (const char *) l->data, NULL);
-          g_autofree char *hint = suggest_among ((const char * const *) names->pdata, names->len, l->data);
-          g_autofree char *message = g_strdup_printf (_("unknown parameter '%s' for %s"),
-                                                      (const char *) l->data, kind->id);
+          g_autoptr(GPtrArray) names = g_ptr_array_new ();
+          g_autofree char *path = g_strconcat ("params.", member, NULL);
+          g_autofree char *hint = NULL;
+          g_autofree char *message = g_strdup_printf (_("unknown parameter '%s' for %s"), member, kind->id);
 
+          for (guint i = 0; i < kind->params->len; i++)
+            g_ptr_array_add (names, ((FlintParamSpec *) g_ptr_array_index (kind->params, i))->name);
+          hint = suggest_among ((const char * const *) names->pdata, names->len, member);
           ctx_report (ctx, FLINT_SEVERITY_ERROR, "unknown-param", path, hint, message);
         }
     }
@@ -1809,7 +1861,8 @@ check_params (FlintRuleContext *ctx,
     {
       const FlintParamSpec *spec = g_ptr_array_index (kind->params, i);
       JsonNode *value = flint_node_get_param_or_default (ctx->node, spec->name);
-      g_autofree char *path = g_strconcat ("params.", spec->name, NULL);
+      g_auto(PathBuf) path_buf = { { 0 }, NULL };
+      const char *path = path_build (&path_buf, "params.", spec->name, "");
 
       if (value == NULL || (is_blank (value) && spec->type != FLINT_PARAM_BOOLEAN))
         {
@@ -2125,6 +2178,52 @@ add_duplicate_target (FlintValidator *self,
                                          message, _("write each output to a place of its own")));
 }
 
+/* g_ascii_tolower(), inlined: it runs for every column name compared. */
+static inline char
+fold_ascii (char c)
+{
+  return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+}
+
+/* The first column whose name (ignoring case) an earlier column has, or NULL. Pairwise
+ * up to a size where a hash table of folded names starts to pay: most schemas are small. */
+#define DUPLICATE_SCAN_MAX 48
+
+static const FlintColumn *
+first_duplicate_column (FlintSchema *schema)
+{
+  guint n = flint_schema_get_n_columns (schema);
+  g_autoptr(GHashTable) seen = NULL;
+
+  if (n <= DUPLICATE_SCAN_MAX)
+    {
+      const FlintColumn *columns[DUPLICATE_SCAN_MAX];
+
+      for (guint c = 0; c < n; c++)
+        {
+          const FlintColumn *column = flint_schema_get_column (schema, c);
+          char first = fold_ascii (column->name[0]);
+
+          for (guint d = 0; d < c; d++)
+            if (fold_ascii (columns[d]->name[0]) == first &&
+                g_ascii_strcasecmp (columns[d]->name, column->name) == 0)
+              return column;
+          columns[c] = column;
+        }
+      return NULL;
+    }
+
+  seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  for (guint c = 0; c < n; c++)
+    {
+      const FlintColumn *column = flint_schema_get_column (schema, c);
+
+      if (!g_hash_table_add (seen, g_ascii_strdown (column->name, -1)))
+        return column;
+    }
+  return NULL;
+}
+
 static void
 validate_node (FlintValidator *self,
                FlintNode      *node)
@@ -2241,24 +2340,13 @@ validate_node (FlintValidator *self,
   for (guint i = 0; i < ctx.outputs->len; i++)
     {
       FlintFlow *flow = g_ptr_array_index (ctx.outputs, i);
-      g_autoptr(GHashTable) seen = NULL;
+      const FlintColumn *column;
 
-      if (flow->schema == NULL)
-        continue;
-
-      seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-      for (guint c = 0; c < flint_schema_get_n_columns (flow->schema); c++)
+      if (flow->schema != NULL && (column = first_duplicate_column (flow->schema)) != NULL)
         {
-          const FlintColumn *column = flint_schema_get_column (flow->schema, c);
-          char *folded = g_ascii_strdown (column->name, -1);
-
-          if (!g_hash_table_add (seen, folded))
-            {
-              g_autofree char *message = g_strdup_printf (_("the output has two columns named '%s'"), column->name);
-              ctx_report (&ctx, FLINT_SEVERITY_ERROR, "duplicate-column", NULL,
-                          _("rename one of them; Spark cannot tell them apart later"), message);
-              break;
-            }
+          g_autofree char *message = g_strdup_printf (_("the output has two columns named '%s'"), column->name);
+          ctx_report (&ctx, FLINT_SEVERITY_ERROR, "duplicate-column", NULL,
+                      _("rename one of them; Spark cannot tell them apart later"), message);
         }
     }
 
