@@ -179,7 +179,10 @@ def read_sink(spark, pipeline, sink, run_dir, lang, ctx):
         m = re.match(r"jdbc:sqlite:(.*)", url)
         if m:
             url = "jdbc:sqlite:" + at(m.group(1))
-        df = spark.read.format("jdbc").option("url", url).option("dbtable", p["table"]).load()
+        reader = spark.read.format("jdbc").option("url", url).option("dbtable", p["table"])
+        if p.get("driver"):
+            reader = reader.option("driver", p["driver"])
+        df = reader.load()
     elif kind == "sink.table":
         name = p["table"].split(".")
         location = os.path.join(run_dir, "spark-warehouse",

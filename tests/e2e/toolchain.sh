@@ -26,7 +26,7 @@ KAFKA_VERSION=3.9.1
 # delta-spark: the Python API a Delta merge is generated with (its jars come from Maven).
 PY_PACKAGES=("pyspark==$SPARK_VERSION" "delta-spark==4.0.0" "pyyaml==6.0.2")
 
-VENV=$CACHE/spark-$SPARK_VERSION-venv
+VENV=  # spark-VERSION-venv-HASH: set by ensure_venv
 SCALA_DIR=$CACHE/scala-$SCALA_VERSION
 EXTRAS_DIR=$CACHE/spark-$SPARK_VERSION-extras
 KAFKA_DIR=$CACHE/kafka-$KAFKA_VERSION
@@ -40,16 +40,21 @@ stamp_ok() {
     [[ -f "$1/.flint-stamp" && "$(cat "$1/.flint-stamp")" == "$2" ]]
 }
 
+# A venv per set of versions, named after them: a run that still uses an older set (another
+# checkout, another test run) never sees its venv replaced under it.
 ensure_venv() {
-    local stamp
+    local stamp old
     stamp="python=$(/usr/bin/python3 -c 'import sys; print(sys.version.split()[0])') ${PY_PACKAGES[*]}"
+    VENV=$CACHE/spark-$SPARK_VERSION-venv-$(printf '%s' "$stamp" | sha256sum | cut -c1-8)
     if stamp_ok "$VENV" "$stamp"; then
         return 0
     fi
 
     log "Creating the pyspark $SPARK_VERSION venv in $VENV"
+    for old in "$CACHE"/spark-*-venv-*; do
+        [[ "$old" != "$VENV" && -d "$old" ]] && rm -rf "$old"
+    done
     rm -rf "$VENV"
-    mkdir -p "$CACHE"
     /usr/bin/python3 -m venv "$VENV"
     # With wheel, pip builds pyspark's sdist once into a wheel it caches in ~/.cache/pip.
     "$VENV/bin/pip" install --quiet --disable-pip-version-check wheel==0.45.1 >&2
@@ -91,6 +96,11 @@ prune_extras() {
 }
 
 main() {
+    # One install at a time: test runs in several checkouts share the cache.
+    mkdir -p "$CACHE"
+    exec 9>"$CACHE/.toolchain.lock"
+    flock 9
+
     ensure_venv
     local spark_jars
     spark_jars=$("$VENV/bin/python" -c \
