@@ -281,18 +281,34 @@ fill_hostile (FlintNode *node, const char *text)
     }
 }
 
-/* Every file a glob in @variable names, joined for a Java classpath; NULL when unset. */
+static char *classpath_from_pattern (const char *value);
+
+/* Every file a glob (or a directory) in @variable names, joined for a Java classpath;
+ * NULL when unset. */
 static char *
 classpath_from (const char *variable)
 {
   const char *value = g_getenv (variable);
-  g_autoptr(GString) out = NULL;
-  glob_t found = { 0 };
 
   if (value == NULL || *value == '\0')
     return NULL;
 
-  out = g_string_new (NULL);
+  /* A directory stands for the jars in it. */
+  if (g_file_test (value, G_FILE_TEST_IS_DIR))
+    {
+      g_autofree char *pattern = g_build_filename (value, "*.jar", NULL);
+      return classpath_from_pattern (pattern);
+    }
+
+  return classpath_from_pattern (value);
+}
+
+static char *
+classpath_from_pattern (const char *value)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+  glob_t found = { 0 };
+
   if (glob (value, 0, NULL, &found) == 0)
     for (gsize i = 0; i < found.gl_pathc; i++)
       g_string_append_printf (out, "%s%s", out->len ? ":" : "", found.gl_pathv[i]);
