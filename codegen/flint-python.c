@@ -279,7 +279,9 @@ layout (Py         *self,
 {
   g_autofree char *text = flat_string (self);
 
-  if (fits (indent, prefix, text, suffix))
+  if (fits (indent, prefix, text, suffix) || (self->kind == PY_CALL && self->items->len == 0) ||
+      (self->kind == PY_CHAIN && self->items->len == 1 &&
+       ((Py *) g_ptr_array_index (self->items, 0))->items->len == 0))
     {
       add_line (lines, indent, prefix, text, suffix);
       return;
@@ -466,10 +468,20 @@ static const char *module_names[] = {
   "contextmanager", "build", "main", NULL
 };
 
-/* An argument name for what flows from @node_id (and its @port when not the first). */
+/* Locals the node functions use: an argument of the same name would be overwritten. */
+static const char *local_names[] = {
+  "df", "rows", "window", "grouped", "joined", "numbered", "failed", "checked", "out",
+  "quarantine", "failures", "counts", "writer", "records", "condition", "left", "right",
+  "run", "merge_batch", "row", "name", NULL
+};
+
+/* An argument name for what flows from @node_id (and its @port when not the first).
+ * In a code node's function the user's code names its inputs: only module names are
+ * avoided there. */
 static char *
 argument_name (const char *node_id,
-               const char *port)
+               const char *port,
+               gboolean    user_code)
 {
   GString *name = g_string_new (NULL);
 
@@ -483,7 +495,8 @@ argument_name (const char *node_id,
     }
   if (name->len == 0 || g_ascii_isdigit (name->str[0]))
     g_string_prepend_c (name, '_');
-  if (flint_writer_is_python_keyword (name->str) || g_strv_contains (module_names, name->str))
+  if (flint_writer_is_python_keyword (name->str) || g_strv_contains (module_names, name->str) ||
+      (!user_code && g_strv_contains (local_names, name->str)) || (user_code && g_str_equal (name->str, "run")))
     g_string_append (name, "_df");
 
   return g_string_free (name, FALSE);
@@ -511,7 +524,8 @@ input_names (Emit *e, const FlintCodeStep *step)
       const FlintCodeStep *from = flint_code_plan_get_source (e->ctx->plan, edge);
       const char *port = flint_edge_get_from_port (edge);
       g_autofree char *base = argument_name (flint_edge_get_from_node (edge),
-                                             port_is_first_output (from->node, port) ? NULL : port);
+                                             port_is_first_output (from->node, port) ? NULL : port,
+                                             g_str_equal (flint_node_get_kind_id (step->node), "transform.code"));
       char *name = g_strdup (base);
 
       for (guint n = 2; g_ptr_array_find_with_equal_func (names, name, g_str_equal, NULL) || g_str_equal (name, "spark"); n++)
@@ -1794,6 +1808,7 @@ emit_code (Emit      *e,
   else
     flint_writer_lines (e->w, text);
   flint_writer_dedent (e->w);
+  flint_writer_line (e->w, " ");
   flint_writer_linef (e->w, "# ---- code of node %s ends ----", id);
   flint_writer_line (e->w, " ");
   flint_writer_linef (e->w, "return run(%s)", args->str);

@@ -1,0 +1,553 @@
+/* test-python.c: the PySpark a user takes home
+ *
+ * Golden files for the examples and for pipelines that use every kind (FLINT_UPDATE_GOLDEN=1
+ * rewrites them), black's layout, byte-identical output whatever order nodes were added
+ * in, hostile text in every string parameter that still parses and arrives intact, secrets
+ * that resolve at run time and never appear, and code nodes of the other language refused.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "test-python"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "flint-codegen.h"
+#include "flint-model.h"
+
+static char *
+source_path (const char *relative)
+{
+  const char *root = g_getenv ("FLINT_SOURCE_ROOT");
+
+  if (root != NULL)
+    return g_build_filename (root, relative, NULL);
+  return g_build_filename (g_getenv ("G_TEST_SRCDIR"), "..", relative, NULL);
+}
+
+static FlintPipeline *
+load (const char *relative)
+{
+  g_autofree char *path = source_path (relative);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  FlintPipeline *pipeline = flint_pipeline_load_from_file (flint_catalog_get_default (), file, NULL, &error);
+
+  g_assert_no_error (error);
+  return pipeline;
+}
+
+static char *
+generate (FlintPipeline *pipeline, gboolean allow_invalid)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlintGeneratedCode) code = flint_codegen_generate (pipeline, FLINT_LANGUAGE_PYTHON, allow_invalid, &error);
+
+  g_assert_no_error (error);
+  return g_strdup (flint_generated_code_get_text (code));
+}
+
+/* Runs python3 with @script, @input on its standard input; returns its exit status. */
+static int
+run_python (const char *script, const char *input, char **out)
+{
+  const char *argv[] = { "python3", "-c", script, NULL };
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+
+  process = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                               G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, input, NULL, out, &err, &error);
+  g_assert_no_error (error);
+  if (!g_subprocess_get_successful (process))
+    g_test_message ("python3: %s", err);
+  return g_subprocess_get_exit_status (process);
+}
+
+/* A line longer than black's 88 columns is only allowed when it is one string literal,
+ * which black cannot split either. */
+static void
+assert_layout (const char *text)
+{
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+
+  g_assert_true (g_str_has_suffix (text, "\n"));
+  g_assert_false (g_str_has_suffix (text, "\n\n"));
+  for (guint i = 0; lines[i]; i++)
+    {
+      const char *line = lines[i];
+      g_autofree char *stripped = g_strstrip (g_strdup (line));
+
+      g_assert_false (g_str_has_suffix (line, " "));
+      g_assert_null (strchr (line, '\t'));
+      if (g_utf8_strlen (line, -1) > 88)
+        {
+          if (!(stripped[0] == '"' && (g_str_has_suffix (stripped, "\"") || g_str_has_suffix (stripped, "\","))))
+            g_error ("line %u is %ld columns and not a lone string: %s", i + 1, g_utf8_strlen (line, -1), line);
+        }
+      /* Top-level definitions have two blank lines before them, as black wants. */
+      if ((g_str_has_prefix (line, "def ") || g_str_has_prefix (line, "@")) && i > 2 &&
+          !g_str_has_prefix (lines[i - 1], "@"))
+        {
+          g_assert_cmpstr (lines[i - 1], ==, "");
+          g_assert_cmpstr (lines[i - 2], ==, "");
+          g_assert_cmpstr (lines[i - 3], !=, "");
+        }
+    }
+}
+
+static const char *
+find_black (void)
+{
+  static char *black;
+
+  if (black == NULL)
+    {
+      const char *env = g_getenv ("FLINT_BLACK");
+      black = env && *env ? g_strdup (env) : g_find_program_in_path ("black");
+      if (black == NULL)
+        {
+          g_autofree char *home = g_build_filename (g_get_home_dir (), ".cache", "flint", "venv", "bin", "black", NULL);
+          if (g_file_test (home, G_FILE_TEST_IS_EXECUTABLE))
+            black = g_steal_pointer (&home);
+        }
+    }
+  return black;
+}
+
+static void
+test_golden (gconstpointer data)
+{
+  const char *const *names = data;
+  g_autoptr(FlintPipeline) pipeline = load (names[0]);
+  g_autofree char *text = generate (pipeline, FALSE);
+  g_autofree char *relative = g_strdup_printf ("tests/codegen/golden/%s", names[1]);
+  g_autofree char *golden = source_path (relative);
+  g_autofree char *expected = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *parsed = NULL;
+
+  assert_layout (text);
+  g_assert_cmpint (run_python ("import ast,sys; ast.parse(sys.stdin.read())", text, &parsed), ==, 0);
+
+  if (g_strcmp0 (g_getenv ("FLINT_UPDATE_GOLDEN"), "1") == 0)
+    {
+      g_file_set_contents (golden, text, -1, &error);
+      g_assert_no_error (error);
+      g_test_message ("updated %s", golden);
+    }
+
+  g_file_get_contents (golden, &expected, NULL, &error);
+  g_assert_no_error (error);
+
+  if (g_strcmp0 (expected, text) != 0)
+    {
+      g_autofree char *actual = g_build_filename (g_get_tmp_dir (), names[1], NULL);
+      const char *argv[] = { "diff", "-u", golden, actual, NULL };
+      g_autoptr(GSubprocess) diff = NULL;
+      g_autofree char *out = NULL;
+
+      g_file_set_contents (actual, text, -1, NULL);
+      diff = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+      g_assert_no_error (error);
+      g_subprocess_communicate_utf8 (diff, NULL, NULL, &out, NULL, NULL);
+      g_printerr ("%s\n(FLINT_UPDATE_GOLDEN=1 rewrites the golden file)\n", out);
+      g_error ("%s differs from what is generated now", golden);
+    }
+
+  /* Black leaves it as it is, where black is installed. */
+  if (find_black () != NULL)
+    {
+      const char *argv[] = { find_black (), "--check", "--quiet", golden, NULL };
+      g_autoptr(GSubprocess) black = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_NONE, &error);
+
+      g_assert_no_error (error);
+      g_subprocess_wait (black, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_true (g_subprocess_get_successful (black));
+    }
+  else
+    g_test_message ("black not found: layout checked by the line rules only");
+}
+
+static void
+test_determinism (gconstpointer data)
+{
+  const char *relative = data;
+  g_autoptr(FlintPipeline) pipeline = load (relative);
+  g_autofree char *before = generate (pipeline, FALSE);
+  g_autoptr(GPtrArray) nodes = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) edges = g_ptr_array_new_with_free_func (g_object_unref);
+  GListModel *model;
+  g_autofree char *after = NULL;
+  g_autoptr(GError) error = NULL;
+
+  model = flint_pipeline_get_edges (pipeline);
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    g_ptr_array_add (edges, g_list_model_get_item (model, i));
+  model = flint_pipeline_get_nodes (pipeline);
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    g_ptr_array_add (nodes, g_list_model_get_item (model, i));
+
+  for (guint i = 0; i < edges->len; i++)
+    {
+      flint_pipeline_disconnect (pipeline, g_ptr_array_index (edges, i), &error);
+      g_assert_no_error (error);
+    }
+  for (guint i = 0; i < nodes->len; i++)
+    {
+      flint_pipeline_remove_node (pipeline, g_ptr_array_index (nodes, i), &error);
+      g_assert_no_error (error);
+    }
+
+  /* Nodes in the opposite order; edges as before (their order is a union's order). */
+  for (guint i = nodes->len; i > 0; i--)
+    {
+      flint_pipeline_add_node (pipeline, g_ptr_array_index (nodes, i - 1), &error);
+      g_assert_no_error (error);
+    }
+  for (guint i = 0; i < edges->len; i++)
+    {
+      flint_pipeline_add_edge (pipeline, g_ptr_array_index (edges, i), i, &error);
+      g_assert_no_error (error);
+    }
+
+  after = generate (pipeline, FALSE);
+  g_assert_cmpstr (before, ==, after);
+}
+
+/* Everything a user could type that breaks naive escaping. */
+static const char *hostile[] = {
+  "q\"uo'te \\ back\\\\slash \\n \\u0041 \\x41",
+  "line\nbreak\r\nand\ttab",
+  "\"\"\"triple\"\"\" '''single''' \"",
+  "${HOME} #{x} %s %(x)s {0} {{braces}} f\"{x}\"",
+  "*/ /* -- ; DROP TABLE x; `tick` ``double``",
+  "ünïcødé 日本語 🚀 \u202Ebidi\u202C \u2028sep\u2029 \u200Bzw",
+  "\x01\x02\x07\x08\x0b\x0c\x1b[31m\x1f\x7f\xc2\x80\xc2\x9f end",
+  "\\",
+  "\")\nimport os; os.system('x')  # ",
+};
+
+static JsonNode *
+string_node (const char *text)
+{
+  JsonNode *node = json_node_new (JSON_NODE_VALUE);
+  json_node_set_string (node, text);
+  return node;
+}
+
+static gboolean
+is_texty (FlintParamType type)
+{
+  switch (type)
+    {
+    case FLINT_PARAM_STRING:
+    case FLINT_PARAM_TEXT:
+    case FLINT_PARAM_EXPRESSION:
+    case FLINT_PARAM_CONDITION:
+    case FLINT_PARAM_COLUMN:
+    case FLINT_PARAM_PATH:
+    case FLINT_PARAM_TABLE:
+    case FLINT_PARAM_TYPE:
+    case FLINT_PARAM_INTERVAL:
+    case FLINT_PARAM_SQL:
+      return TRUE;
+    case FLINT_PARAM_INTEGER:
+    case FLINT_PARAM_NUMBER:
+    case FLINT_PARAM_BOOLEAN:
+    case FLINT_PARAM_ENUM:
+    case FLINT_PARAM_COLUMNS:
+    case FLINT_PARAM_CODE:
+    case FLINT_PARAM_MAP:
+    case FLINT_PARAM_LIST:
+    case FLINT_PARAM_SECRET:
+    default:
+      return FALSE;
+    }
+}
+
+/* Sets @text into every string parameter of @node (list records and maps too). */
+static void
+fill_hostile (FlintNode *node, const char *text)
+{
+  const FlintNodeKind *kind = flint_node_get_kind (node);
+
+  flint_node_set_label (node, text);
+  for (guint i = 0; i < kind->params->len; i++)
+    {
+      const FlintParamSpec *spec = g_ptr_array_index (kind->params, i);
+
+      if (is_texty (spec->type))
+        flint_node_take_param (node, spec->name, string_node (text));
+      else if (spec->type == FLINT_PARAM_COLUMNS || (spec->type == FLINT_PARAM_LIST && spec->fields == NULL))
+        {
+          JsonArray *array = json_array_new ();
+          JsonNode *value = json_node_new (JSON_NODE_ARRAY);
+
+          json_array_add_element (array, string_node (text));
+          json_node_take_array (value, array);
+          flint_node_take_param (node, spec->name, value);
+        }
+      else if (spec->type == FLINT_PARAM_MAP)
+        {
+          JsonObject *object = json_object_new ();
+          JsonNode *value = json_node_new (JSON_NODE_OBJECT);
+
+          json_object_set_member (object, text, string_node (text));
+          json_node_take_object (value, object);
+          flint_node_take_param (node, spec->name, value);
+        }
+      else if (spec->type == FLINT_PARAM_LIST)
+        {
+          JsonArray *array = json_array_new ();
+          JsonObject *record = json_object_new ();
+          JsonNode *value = json_node_new (JSON_NODE_ARRAY);
+          JsonNode *item = json_node_new (JSON_NODE_OBJECT);
+
+          for (guint f = 0; f < spec->fields->len; f++)
+            {
+              const FlintParamSpec *field = g_ptr_array_index (spec->fields, f);
+
+              if (is_texty (field->type))
+                json_object_set_member (record, field->name, string_node (text));
+              else if (field->type == FLINT_PARAM_ENUM && field->choices != NULL)
+                json_object_set_member (record, field->name, string_node (field->choices[0]));
+              else if (field->type == FLINT_PARAM_LIST)
+                {
+                  JsonArray *inner = json_array_new ();
+                  JsonNode *inner_node = json_node_new (JSON_NODE_ARRAY);
+                  json_array_add_element (inner, string_node (text));
+                  json_node_take_array (inner_node, inner);
+                  json_object_set_member (record, field->name, inner_node);
+                }
+            }
+          json_node_take_object (item, record);
+          json_array_add_element (array, item);
+          json_node_take_array (value, array);
+          flint_node_take_param (node, spec->name, value);
+        }
+    }
+}
+
+
+static void
+test_hostile (void)
+{
+  FlintCatalog *catalog = flint_catalog_get_default ();
+  guint checked = 0;
+  g_autoptr(GError) dir_error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("flint-hostile-XXXXXX", &dir_error);
+  g_autofree char *script = NULL;
+  g_autofree char *out = NULL;
+
+  g_assert_no_error (dir_error);
+
+  for (guint k = 0; k < flint_catalog_get_n_kinds (catalog); k++)
+    for (guint h = 0; h < G_N_ELEMENTS (hostile); h++)
+      for (guint mode = 0; mode < 2; mode++)
+        {
+          const FlintNodeKind *kind = flint_catalog_get_kind (catalog, k);
+          g_autoptr(FlintPipeline) pipeline = flint_pipeline_new (catalog);
+          g_autoptr(FlintNode) node = flint_node_new ("hostile", kind);
+          g_autoptr(GError) error = NULL;
+          g_autoptr(FlintGeneratedCode) code = NULL;
+          g_autoptr(GString) hex = g_string_new (NULL);
+          const char *text = hostile[h];
+
+          if (mode == 1)
+            flint_pipeline_take_job_setting (pipeline, "mode", string_node ("streaming"));
+          flint_pipeline_set_name (pipeline, text);
+          fill_hostile (node, text);
+          if (g_str_equal (kind->id, "transform.code"))
+            flint_node_take_param (node, "language", string_node ("python"));
+          g_assert_true (flint_pipeline_add_node (pipeline, node, &error));
+
+          /* Every input port fed by a source, itself hostile. */
+          for (guint p = 0; p < kind->inputs->len; p++)
+            {
+              const FlintPortSpec *port = g_ptr_array_index (kind->inputs, p);
+              g_autofree char *id = g_strdup_printf ("up_%u", p);
+              g_autoptr(FlintNode) up = flint_node_new (id, flint_catalog_lookup (catalog, "source.csv"));
+
+              fill_hostile (up, text);
+              g_assert_true (flint_pipeline_add_node (pipeline, up, &error));
+              g_assert_nonnull (flint_pipeline_connect (pipeline, id, NULL, "hostile", port->name, &error));
+            }
+
+          code = flint_codegen_generate (pipeline, FLINT_LANGUAGE_PYTHON, TRUE, &error);
+          g_assert_no_error (error);
+
+          /* Checked all at once below: one python3 for every program. */
+          for (const char *p = text; *p; p++)
+            g_string_append_printf (hex, "%02x", (guchar) *p);
+          {
+            g_autofree char *name = g_strdup_printf ("%s-%u-%u", kind->id, h, mode);
+            g_autofree char *py = g_strdup_printf ("%s/%s.py", dir, name);
+            g_autofree char *want = g_strdup_printf ("%s/%s.want", dir, name);
+
+            g_file_set_contents (py, flint_generated_code_get_text (code), -1, &error);
+            g_assert_no_error (error);
+            g_file_set_contents (want, hex->str, -1, &error);
+            g_assert_no_error (error);
+          }
+          checked++;
+        }
+
+  /* Each hostile value arrives as a string constant: as it is, quoted as a SQL name, or
+   * inside a statement Flint composed (a join condition, a MERGE). */
+  script = g_strdup_printf ("import ast, glob, sys\n"
+                            "bad = 0\n"
+                            "for path in sorted(glob.glob('%s/*.py')):\n"
+                            "    try:\n"
+                            "        tree = ast.parse(open(path, encoding='utf-8').read())\n"
+                            "    except SyntaxError as e:\n"
+                            "        print(path, 'does not parse:', e); bad += 1; continue\n"
+                            "    found = [n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)]\n"
+                            "    w = bytes.fromhex(open(path[:-3] + '.want').read()).decode()\n"
+                            "    q = '`' + w.replace('`', '``') + '`'\n"
+                            "    if not any(w in f or q in f for f in found):\n"
+                            "        print(path, 'loses', repr(w)); bad += 1\n"
+                            "print(bad)\n", dir);
+  g_assert_cmpint (run_python (script, "", &out), ==, 0);
+  if (g_strcmp0 (out, "0\n") != 0)
+    g_error ("hostile text: %s", out);
+  g_test_message ("%u programs with hostile text parsed, every value intact", checked);
+}
+
+static void
+test_secrets (void)
+{
+  static const char *yaml =
+    "flint: 1\n"
+    "name: secrets\n"
+    "job: {mode: batch}\n"
+    "nodes:\n"
+    "  - id: a\n"
+    "    kind: source.jdbc\n"
+    "    params: {url: 'jdbc:postgresql://db/app', table: t, password: 'env:DB_PASSWORD'}\n"
+    "    schema: [{name: id, type: long}]\n"
+    "  - id: b\n"
+    "    kind: sink.jdbc\n"
+    "    params: {url: 'jdbc:postgresql://db/app', table: t1, password: '{{secrets/warehouse/db-password}}'}\n"
+    "  - id: c\n"
+    "    kind: sink.jdbc\n"
+    "    params: {url: 'jdbc:postgresql://db/app', table: t2, password: 'k8s:db-creds/password'}\n"
+    "  - id: d\n"
+    "    kind: sink.jdbc\n"
+    "    params: {url: 'jdbc:postgresql://db/app', table: t3, password: 'keyring:warehouse'}\n"
+    "edges:\n"
+    "  - {from: a, to: b}\n"
+    "  - {from: a, to: c}\n"
+    "  - {from: a, to: d}\n";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlintPipeline) pipeline = flint_pipeline_load_from_data (flint_catalog_get_default (), yaml, -1, &error);
+  g_autofree char *text = NULL;
+  g_autofree char *out = NULL;
+  const char *script =
+    "import ast, os, sys\n"
+    "tree = ast.parse(sys.stdin.read())\n"
+    "helpers = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name in ('_env_secret', '_databricks_secret')]\n"
+    "ns = {'os': os, 'SparkSession': object}\n"
+    "exec(compile(ast.Module(body=helpers, type_ignores=[]), 'helpers', 'exec'), ns)\n"
+    "os.environ['DB_PASSWORD'] = 's3cr3t-env'\n"
+    "os.environ['FLINT_SECRET_WAREHOUSE_DB_PASSWORD'] = 's3cr3t-dbx'\n"
+    "assert ns['_env_secret']('DB_PASSWORD') == 's3cr3t-env'\n"
+    "assert ns['_databricks_secret'](None, 'warehouse', 'db-password', 'FLINT_SECRET_WAREHOUSE_DB_PASSWORD') == 's3cr3t-dbx'\n"
+    "try:\n"
+    "    ns['_env_secret']('FLINT_SECRET_UNSET_FOR_SURE')\n"
+    "    sys.exit('an unset secret must fail')\n"
+    "except RuntimeError as e:\n"
+    "    assert 'FLINT_SECRET_UNSET_FOR_SURE' in str(e)\n"
+    "print('ok')\n";
+
+  g_assert_no_error (error);
+  text = generate (pipeline, FALSE);
+
+  g_assert_nonnull (strstr (text, ".option(\"password\", _env_secret(\"DB_PASSWORD\"))"));
+  g_assert_nonnull (strstr (text, "_databricks_secret(\n"));
+  g_assert_nonnull (strstr (text, "spark, \"warehouse\", \"db-password\", \"FLINT_SECRET_WAREHOUSE_DB_PASSWORD\""));
+  g_assert_nonnull (strstr (text, "_env_secret(\"FLINT_SECRET_DB_CREDS_PASSWORD\")"));
+  g_assert_nonnull (strstr (text, "_env_secret(\"FLINT_SECRET_WAREHOUSE\")"));
+  g_assert_null (strstr (text, "env:DB_PASSWORD"));
+  g_assert_null (strstr (text, "{{secrets"));
+  g_assert_null (strstr (text, "k8s:"));
+  g_assert_null (strstr (text, "keyring:"));
+
+  g_assert_cmpint (run_python (script, text, &out), ==, 0);
+  g_assert_cmpstr (out, ==, "ok\n");
+}
+
+static void
+test_language (void)
+{
+  static const char *yaml =
+    "flint: 1\n"
+    "name: mixed\n"
+    "job: {mode: batch}\n"
+    "nodes:\n"
+    "  - id: a\n"
+    "    kind: source.rows\n"
+    "    params: {count: 3}\n"
+    "  - id: scala_step\n"
+    "    kind: transform.code\n"
+    "    params: {language: scala, code: 'a.limit(1)'}\n"
+    "edges:\n"
+    "  - {from: a, to: scala_step}\n";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlintPipeline) pipeline = flint_pipeline_load_from_data (flint_catalog_get_default (), yaml, -1, &error);
+  g_autoptr(FlintGeneratedCode) code = NULL;
+
+  g_assert_no_error (error);
+  code = flint_codegen_generate (pipeline, FLINT_LANGUAGE_PYTHON, TRUE, &error);
+  g_assert_null (code);
+  g_assert_error (error, FLINT_CODEGEN_ERROR, FLINT_CODEGEN_ERROR_LANGUAGE);
+  g_assert_nonnull (strstr (error->message, "scala_step"));
+}
+
+static void
+test_job_description (void)
+{
+  g_autoptr(FlintPipeline) pipeline = load ("data/examples/customer-join.flint.yaml");
+  g_autofree char *text = generate (pipeline, FALSE);
+
+  /* The sink's action runs inside the context that names its node. */
+  g_assert_nonnull (strstr (text, "    with _flint_job(spark, \"orders_by_country\", \"Orders by country\"):\n"
+                                  "        writer.save(\"out/orders_by_country/\")\n"));
+  g_assert_nonnull (strstr (text, "context.setJobDescription(f\"[flint:{node_id}] {name}\")"));
+  g_assert_nonnull (strstr (text, "context.setJobDescription(None)"));
+  g_assert_nonnull (strstr (text, "spark.addTag(\"flint:\" + node_id)"));
+}
+
+int
+main (int argc, char **argv)
+{
+  static const char *goldens[][2] = {
+    { "data/examples/customer-join.flint.yaml", "customer_join.py" },
+    { "data/examples/daily-sales-rollup.flint.yaml", "daily_sales_rollup.py" },
+    { "data/examples/streaming-click-counter.flint.yaml", "streaming_click_counter.py" },
+    { "tests/codegen/pipelines/all-kinds.flint.yaml", "all_kinds.py" },
+    { "tests/codegen/pipelines/streaming.flint.yaml", "streaming_kinds.py" },
+  };
+
+  g_test_init (&argc, &argv, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (goldens); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/python/golden/%s", goldens[i][1]);
+      g_autofree char *det = g_strdup_printf ("/python/determinism/%s", goldens[i][1]);
+
+      g_test_add_data_func (path, goldens[i], test_golden);
+      g_test_add_data_func (det, goldens[i][0], test_determinism);
+    }
+  g_test_add_func ("/python/hostile", test_hostile);
+  g_test_add_func ("/python/secrets", test_secrets);
+  g_test_add_func ("/python/language", test_language);
+  g_test_add_func ("/python/job-description", test_job_description);
+
+  return g_test_run ();
+}
