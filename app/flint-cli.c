@@ -34,6 +34,7 @@ static int cmd_catalog (int argc, char **argv);
 static const Command commands[] = {
   { "validate", cmd_validate, N_("Check pipelines and report problems like a compiler") },
   { "catalog", cmd_catalog, N_("List the node kinds and their parameters") },
+  { "export", flint_cli_export, N_("Write job specs for CI, or check them for drift") },
   { "generate", flint_cli_generate, N_("Write the PySpark or Scala program of a pipeline") },
 };
 

@@ -31,4 +31,7 @@ const char     *flint_cli_split_place      (const char    *message,
 int             flint_cli_generate         (int            argc,
                                             char         **argv);
 
+int             flint_cli_export           (int            argc,
+                                            char         **argv);
+
 G_END_DECLS
