@@ -30,6 +30,15 @@ const char     *flint_cli_split_place      (const char    *message,
 /* The commands that live in files of their own. */
 int             flint_cli_generate         (int            argc,
                                             char         **argv);
+/* flint-cli-run.c */
+int             flint_cli_submit           (int            argc,
+                                            char         **argv);
+int             flint_cli_status           (int            argc,
+                                            char         **argv);
+int             flint_cli_cancel           (int            argc,
+                                            char         **argv);
+int             flint_cli_logs             (int            argc,
+                                            char         **argv);
 
 int             flint_cli_export           (int            argc,
                                             char         **argv);
