@@ -93,8 +93,8 @@ def merged(spark: SparkSession, once_each: DataFrame) -> StreamingQuery:
         return writer.start()
 
 
-def per_user(once_each: DataFrame) -> DataFrame:
-    grouped = once_each.groupBy(F.col("`user`"))
+def per_user_and_time(once_each: DataFrame) -> DataFrame:
+    grouped = once_each.groupBy(F.col("`user`"), "at")
     return grouped.agg(F.expr("sum(amount)").alias("total"))
 
 
@@ -130,9 +130,9 @@ def build(spark: SparkSession) -> dict[str, StreamingQuery]:
     late_by_ten_minutes_df = late_by_ten_minutes(events_df)
     once_each_df = once_each(late_by_ten_minutes_df)
     results["merged"] = merged(spark, once_each_df)
-    per_user_df = per_user(once_each_df)
-    results["live"] = live_view(spark, per_user_df)
-    results["totals"] = totals(spark, per_user_df)
+    per_user_and_time_df = per_user_and_time(once_each_df)
+    results["live"] = live_view(spark, per_user_and_time_df)
+    results["totals"] = totals(spark, per_user_and_time_df)
     return results
 
 
