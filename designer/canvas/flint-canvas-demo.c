@@ -44,6 +44,15 @@ button (const char *icon,
 }
 
 static void
+apply_zoom (gpointer data)
+{
+  FlintCanvas *canvas = data;
+
+  flint_canvas_zoom_by (canvas, opt_zoom, gtk_widget_get_width (GTK_WIDGET (canvas)) / 2.0,
+                        gtk_widget_get_height (GTK_WIDGET (canvas)) / 2.0);
+}
+
+static void
 activate (GApplication *app)
 {
   g_autoptr(GError) error = NULL;
@@ -107,7 +116,7 @@ activate (GApplication *app)
         }
     }
   if (opt_zoom > 0)
-    g_object_set_data (G_OBJECT (canvas), "demo-zoom", &opt_zoom);
+    g_timeout_add_once (500, apply_zoom, canvas);
 }
 
 int

@@ -9,7 +9,7 @@
 
 G_BEGIN_DECLS
 
-#define FLINT_VIEWPORT_MIN_ZOOM 0.05
+#define FLINT_VIEWPORT_MIN_ZOOM 0.02
 #define FLINT_VIEWPORT_MAX_ZOOM 4.0
 
 #define FLINT_TYPE_VIEWPORT (flint_viewport_get_type ())
