@@ -852,7 +852,9 @@ emit_file_source (Scala      *s,
   const char *path = param_string (node, "path");
 
   chain_call (chain, "format", lit (s, format), NULL);
-  if (declared != NULL && flint_schema_get_n_columns (declared) > 0 && !g_str_equal (format, "text"))
+  /* Delta tables and text files have their own schema: Spark refuses a declared one. */
+  if (declared != NULL && flint_schema_get_n_columns (declared) > 0 && !g_str_equal (format, "text") &&
+      !g_str_equal (format, "delta"))
     {
       g_autofree char *ddl = schema_ddl (declared);
       chain_call (chain, "schema", lit (s, ddl), NULL);

@@ -45,7 +45,6 @@ object AllKindsScala {
   def deltaPeople(spark: SparkSession): DataFrame = {
     spark.read
       .format("delta")
-      .schema("`id` long, `name` string")
       .option("versionAsOf", 0L)
       .load("in/people.delta")
   }

@@ -68,9 +68,9 @@ object StreamingKinds {
     }
   }
 
-  def perUser(once_each: DataFrame): DataFrame = {
+  def perUserAndTime(once_each: DataFrame): DataFrame = {
     once_each
-      .groupBy(F.col("`user`"))
+      .groupBy(F.col("`user`"), F.col("at"))
       .agg(F.expr("sum(amount)").as("total"))
   }
 
@@ -110,9 +110,9 @@ object StreamingKinds {
     val lateByTenMinutesDf = lateByTenMinutes(eventsDf)
     val onceEachDf = onceEach(lateByTenMinutesDf)
     val mergedResult = merged(spark, onceEachDf)
-    val perUserDf = perUser(onceEachDf)
-    val liveViewResult = liveView(spark, perUserDf)
-    val totalsResult = totals(spark, perUserDf)
+    val perUserAndTimeDf = perUserAndTime(onceEachDf)
+    val liveViewResult = liveView(spark, perUserAndTimeDf)
+    val totalsResult = totals(spark, perUserAndTimeDf)
     Map(
       "echo" -> echoResult,
       "merged" -> mergedResult,
