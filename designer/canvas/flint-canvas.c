@@ -2228,7 +2228,23 @@ port_look (FlintCanvas        *self,
       if (item == self->target_item && direction == self->target_direction && index == self->target_port)
         return self->verdict == FLINT_CONNECT_OK ? PORT_TARGET_OK : PORT_TARGET_REFUSED;
       if (direction != self->connect_direction && item != self->connect_item)
-        return PORT_CANDIDATE;
+        {
+          /* An input that is full already does not invite the drop (the cycle check waits
+           * for the pointer to reach a port: it may walk much of the graph). */
+          const FlintPortSpec *spec = direction == FLINT_PORT_INPUT
+                                        ? flint_node_kind_lookup_input (flint_node_get_kind (item->node), name)
+                                        : NULL;
+          gboolean full = FALSE;
+
+          for (guint i = 0; spec != NULL && !spec->multiple && i < item->edges->len && !full; i++)
+            {
+              EdgeItem *edge = g_ptr_array_index (item->edges, i);
+
+              full = edge->to == item && g_strcmp0 (flint_edge_get_to_port (edge->edge), name) == 0;
+            }
+          if (!full)
+            return PORT_CANDIDATE;
+        }
     }
 
   for (guint i = 0; i < item->edges->len && !connected; i++)
@@ -2571,10 +2587,20 @@ paint_far (FlintCanvas *self,
           cairo_rectangle (cr, floor ((r.x - ox) * zoom), floor ((r.y - oy) * zoom),
                            MAX (ceil (r.width * zoom), 2), MAX (ceil (r.height * zoom), 2));
         }
-      gdk_cairo_set_source_rgba (cr, pass == 3 ? &p->accent_bg : pass == 2 ? &p->error_bg
-                                     : pass == 1 ? &p->warning_bg : &p->card);
+      /* Problems as a tint over the card, so a graph full of unfinished nodes stays calm;
+       * the selection in the accent colour. */
+      gdk_cairo_set_source_rgba (cr, &p->bg);
       cairo_fill_preserve (cr);
-      gdk_cairo_set_source_rgba (cr, &p->border);
+      gdk_cairo_set_source_rgba (cr, &p->card);
+      cairo_fill_preserve (cr);
+      if (pass > 0)
+        {
+          GdkRGBA tint = pass == 3 ? p->accent_bg : with_alpha (pass == 2 ? &p->error_bg : &p->warning_bg, 0.3);
+
+          gdk_cairo_set_source_rgba (cr, &tint);
+          cairo_fill_preserve (cr);
+        }
+      gdk_cairo_set_source_rgba (cr, pass == 2 ? &p->error_bg : pass == 1 ? &p->warning_bg : &p->border);
       cairo_stroke (cr);
     }
 
