@@ -178,7 +178,16 @@ def read_sink(spark, pipeline, sink, run_dir, lang, ctx):
         url = p["url"]
         m = re.match(r"jdbc:sqlite:(.*)", url)
         if m:
-            url = "jdbc:sqlite:" + at(m.group(1))
+            # What the database holds, read without Spark's JDBC type mapping (SQLite
+            # reports BIGINT columns to it as text).
+            db = sqlite3.connect(at(m.group(1)))
+            try:
+                cursor = db.execute(f'SELECT * FROM "{p["table"]}"')
+                columns = [d[0] for d in cursor.description]
+                rows = [dict(zip(columns, r)) for r in cursor.fetchall()]
+            finally:
+                db.close()
+            return columns, sorted(row_line(r) for r in rows)
         reader = spark.read.format("jdbc").option("url", url).option("dbtable", p["table"])
         if p.get("driver"):
             reader = reader.option("driver", p["driver"])
