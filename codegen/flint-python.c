@@ -1123,7 +1123,9 @@ emit_source (Emit *e, const FlintCodeStep *step)
     chain = py_chain (py_add (py_call (head), py_str (spark_format)));
   }
 
-  if (schema != NULL && !g_str_equal (kind_id, "source.kafka") && !g_str_equal (kind_id, "source.text"))
+  /* Kafka and text have fixed columns; Delta and JDBC refuse a schema given at read time. */
+  if (schema != NULL && !g_str_equal (kind_id, "source.kafka") && !g_str_equal (kind_id, "source.text") &&
+      !g_str_equal (kind_id, "source.delta") && !g_str_equal (kind_id, "source.jdbc"))
     {
       g_autofree char *ddl = ddl_fields (schema, " ");
       py_add (py_trailer (chain, "schema"), py_str (ddl));

@@ -71,18 +71,12 @@ def countries(spark: SparkSession) -> DataFrame:
 
 
 def delta_people(spark: SparkSession) -> DataFrame:
-    return (
-        spark.read.format("delta")
-        .schema("id BIGINT, name STRING")
-        .option("versionAsOf", 0)
-        .load("in/people.delta")
-    )
+    return spark.read.format("delta").option("versionAsOf", 0).load("in/people.delta")
 
 
 def jdbc_people(spark: SparkSession) -> DataFrame:
     return (
         spark.read.format("jdbc")
-        .schema("id BIGINT, name STRING")
         .option("url", "jdbc:postgresql://localhost:5432/app")
         .option("dbtable", "public.people")
         .option("user", "app")
