@@ -8,8 +8,11 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <gtksourceview/gtksource.h>
 
 #include "flint-application.h"
+#include "flint-preferences.h"
+#include "flint-resources.h"
 #include "flint-window.h"
 
 #define SCHEMA_ID    "io.github.flintspark.Flint"
@@ -118,9 +121,41 @@ about_activated (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (about));
 }
 
+static void
+preferences_activated (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  FlintApplication *self = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  GtkWidget *preferences;
+
+  if (self->settings == NULL)
+    return;
+
+  preferences = flint_preferences_new (self->settings);
+  gtk_window_set_transient_for (GTK_WINDOW (preferences), parent);
+  gtk_window_present (GTK_WINDOW (preferences));
+}
+
+static void
+on_color_scheme_changed (FlintApplication *self)
+{
+  g_autofree char *scheme = g_settings_get_string (self->settings, "color-scheme");
+  AdwColorScheme color_scheme = ADW_COLOR_SCHEME_DEFAULT;
+
+  if (g_str_equal (scheme, "light"))
+    color_scheme = ADW_COLOR_SCHEME_FORCE_LIGHT;
+  else if (g_str_equal (scheme, "dark"))
+    color_scheme = ADW_COLOR_SCHEME_FORCE_DARK;
+
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), color_scheme);
+}
+
 static const GActionEntry app_actions[] = {
   { "quit", quit_activated, NULL, NULL, NULL, { 0 } },
   { "about", about_activated, NULL, NULL, NULL, { 0 } },
+  { "preferences", preferences_activated, NULL, NULL, NULL, { 0 } },
 };
 
 static void
@@ -130,8 +165,28 @@ flint_application_startup (GApplication *application)
   static const char *quit_accels[] = { "<primary>q", NULL };
   static const char *open_accels[] = { "<primary>o", NULL };
   static const char *close_accels[] = { "<primary>w", NULL };
+  static const struct { const char *action; const char *accels[3]; } accels[] = {
+    { "win.new", { "<primary>n", NULL } },
+    { "win.save", { "<primary>s", NULL } },
+    { "win.save-as", { "<primary><shift>s", NULL } },
+    { "win.undo", { "<primary>z", NULL } },
+    { "win.redo", { "<primary><shift>z", "<primary>y", NULL } },
+    { "app.preferences", { "<primary>comma", NULL } },
+    { "settings.bottom-pane-visible", { "F9", NULL } },
+  };
 
   G_APPLICATION_CLASS (flint_application_parent_class)->startup (application);
+  gtk_source_init ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
+    gtk_application_set_accels_for_action (GTK_APPLICATION (self), accels[i].action,
+                                           accels[i].accels);
+  if (self->settings != NULL)
+    {
+      g_signal_connect_object (self->settings, "changed::color-scheme",
+                               G_CALLBACK (on_color_scheme_changed), self, G_CONNECT_SWAPPED);
+      on_color_scheme_changed (self);
+    }
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
                                    G_N_ELEMENTS (app_actions), self);
@@ -157,6 +212,10 @@ flint_application_class_init (FlintApplicationClass *klass)
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
 
   object_class->dispose = flint_application_dispose;
+
+  /* Keeps the linker from dropping the resources out of the static library; their
+   * constructor registers them. */
+  (void) flint_get_resource ();
 
   app_class->activate = flint_application_activate;
   app_class->open = flint_application_open;

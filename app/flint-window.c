@@ -1,7 +1,9 @@
 /* flint-window.c
  *
- * Until the canvas lands, the window shows a pipeline as two lists: its nodes, each with
- * what validation found in it, and every diagnostic.
+ * The designer window: palette on the left, the canvas in the centre, the inspector and
+ * the job settings on the right, the generated code and the problems in a bottom pane.
+ * It owns the document (pipeline, history, validator) and its files: open, save, autosave
+ * and recovery, all asynchronous.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -11,8 +13,20 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
+#include "flint-code-view.h"
+#include "flint-inspector.h"
+#include "flint-job-page.h"
+#include "flint-palette.h"
+#include "flint-problems.h"
 #include "flint-window.h"
+#include "runtime/flint-paths.h"
+#if HAVE_FLINT_CANVAS
+#include "designer/canvas/flint-canvas.h"
+#endif
+
+#define MAX_RECENT_SHOWN 10
 
 struct _FlintWindow
 {
@@ -24,26 +38,51 @@ struct _FlintWindow
   GtkStack             *stack;
   GtkSpinner           *spinner;
   AdwStatusPage        *error_page;
-  GtkLabel             *description_label;
-  AdwPreferencesGroup  *nodes_group;
-  GtkListBox           *nodes_list;
-  AdwPreferencesGroup  *problems_group;
-  GtkListBox           *problems_list;
+  GtkPaned             *main_paned;
+  GtkWidget            *palette_box;
+  GtkWidget            *center_box;
+  AdwViewStack         *sidebar_stack;
+  GtkPaned             *bottom_pane;
+  GMenu                *examples_section;
+  GMenu                *recent_section;
+
+  GtkWidget            *palette;
+  GtkWidget            *canvas;         /* FlintCanvas, or the node list until it lands */
+  GtkWidget            *nodes_list;
+  GtkWidget            *inspector;
+  GtkWidget            *job_page;
+  GtkWidget            *code_view;
+  GtkWidget            *problems;
 
   GFile                *file;
   FlintPipeline        *pipeline;
+  FlintHistory         *history;
   FlintValidator       *validator;
-  GCancellable         *cancellable;
+  GCancellable         *cancellable;    /* the load running */
+  GCancellable         *io_cancellable; /* saves, autosaves, recovery checks */
   GtkNativeDialog      *chooser;
-  guint                 refresh_source;
+  GSettings            *settings;
+  char                 *selected;
+  char                 *untitled_key;
+  guint                 validate_source;
+  guint                 autosave_source;
+  guint                 alloc_source;
+  char                 *last_alloc_dump;
+  gboolean              recovered;      /* shows changes recovered from an autosave */
+  AdwToast             *recovery_toast; /* weak */
+  gboolean              close_confirmed;
+  gboolean              autosaving;
 };
 
 typedef struct
 {
   FlintWindow  *self;
   GCancellable *cancellable;
-  GFile        *file;
-} LoadData;
+  GFile        *file;       /* what was loaded */
+  GFile        *shown_as;   /* the document's file afterwards (NULL: untitled) */
+  gboolean      recovered;
+  gboolean      close_after;
+} IoData;
 
 G_DEFINE_FINAL_TYPE (FlintWindow, flint_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -56,16 +95,36 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+static void update_title           (FlintWindow *self);
+static void update_autosave_timer  (FlintWindow *self);
+static void check_recovery         (FlintWindow *self);
+static void save_as_action         (GtkWidget *widget, const char *action_name, GVariant *parameter);
+
 static void
-load_data_free (LoadData *data)
+io_data_free (IoData *data)
 {
   g_clear_object (&data->self);
   g_clear_object (&data->cancellable);
   g_clear_object (&data->file);
+  g_clear_object (&data->shown_as);
   g_free (data);
 }
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (LoadData, load_data_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (IoData, io_data_free)
+
+static IoData *
+io_data_new (FlintWindow  *self,
+             GCancellable *cancellable,
+             GFile        *file)
+{
+  IoData *data = g_new0 (IoData, 1);
+
+  data->self = g_object_ref (self);
+  data->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
+  data->file = file != NULL ? g_object_ref (file) : NULL;
+
+  return data;
+}
 
 static char *
 dup_display_basename (GFile *file)
@@ -78,355 +137,14 @@ dup_display_basename (GFile *file)
   return g_file_get_basename (file);
 }
 
-static const char *
-severity_icon_name (FlintSeverity severity)
-{
-  switch (severity)
-    {
-    case FLINT_SEVERITY_ERROR:
-      return "dialog-error-symbolic";
-    case FLINT_SEVERITY_WARNING:
-      return "dialog-warning-symbolic";
-    case FLINT_SEVERITY_INFO:
-    default:
-      return "dialog-information-symbolic";
-    }
-}
-
-static const char *
-severity_style_class (FlintSeverity severity)
-{
-  switch (severity)
-    {
-    case FLINT_SEVERITY_ERROR:
-      return "error";
-    case FLINT_SEVERITY_WARNING:
-      return "warning";
-    case FLINT_SEVERITY_INFO:
-    default:
-      return "accent";
-    }
-}
-
 static void
-count_severities (GPtrArray *diagnostics,
-                  guint     *n_errors,
-                  guint     *n_warnings)
+show_toast (FlintWindow *self,
+            const char  *message)
 {
-  *n_errors = 0;
-  *n_warnings = 0;
+  AdwToast *toast = adw_toast_new (message);
 
-  for (guint i = 0; diagnostics != NULL && i < diagnostics->len; i++)
-    {
-      FlintSeverity severity = flint_diagnostic_get_severity (g_ptr_array_index (diagnostics, i));
-
-      if (severity == FLINT_SEVERITY_ERROR)
-        (*n_errors)++;
-      else if (severity == FLINT_SEVERITY_WARNING)
-        (*n_warnings)++;
-    }
-}
-
-static char *
-format_counts (guint n_errors,
-               guint n_warnings)
-{
-  g_autofree char *errors = NULL;
-  g_autofree char *warnings = NULL;
-
-  if (n_errors == 0 && n_warnings == 0)
-    return g_strdup (_("No problems"));
-
-  errors = g_strdup_printf (ngettext ("%u error", "%u errors", n_errors), n_errors);
-  warnings = g_strdup_printf (ngettext ("%u warning", "%u warnings", n_warnings), n_warnings);
-
-  if (n_warnings == 0)
-    return g_steal_pointer (&errors);
-  if (n_errors == 0)
-    return g_steal_pointer (&warnings);
-
-  /* Translators: the two counts of problems, "2 errors, 1 warning" */
-  return g_strdup_printf (_("%s, %s"), errors, warnings);
-}
-
-static GtkWidget *
-make_badge (const char *icon_name,
-            const char *style_class,
-            guint       count)
-{
-  g_autofree char *text = g_strdup_printf ("%u", count);
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
-  GtkWidget *icon = gtk_image_new_from_icon_name (icon_name);
-  GtkWidget *label = gtk_label_new (text);
-
-  gtk_widget_add_css_class (box, style_class);
-  gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
-  gtk_widget_add_css_class (label, "numeric");
-  gtk_box_append (GTK_BOX (box), icon);
-  gtk_box_append (GTK_BOX (box), label);
-
-  return box;
-}
-
-static const char *
-node_icon_name (FlintWindow         *self,
-                const FlintNodeKind *kind)
-{
-  GtkIconTheme *theme = gtk_icon_theme_get_for_display (gtk_widget_get_display (GTK_WIDGET (self)));
-
-  if (kind == NULL)
-    return "dialog-question-symbolic";
-  if (kind->icon_name != NULL && gtk_icon_theme_has_icon (theme, kind->icon_name))
-    return kind->icon_name;
-
-  switch (kind->category)
-    {
-    case FLINT_NODE_CATEGORY_SOURCE:
-      return "document-open-symbolic";
-    case FLINT_NODE_CATEGORY_SINK:
-      return "document-save-symbolic";
-    case FLINT_NODE_CATEGORY_TRANSFORM:
-    default:
-      return "emblem-system-symbolic";
-    }
-}
-
-static GtkWidget *
-create_node_row (gpointer item,
-                 gpointer user_data)
-{
-  FlintNode *node = item;
-  FlintWindow *self = user_data;
-  const FlintNodeKind *kind = flint_node_get_kind (node);
-  GPtrArray *diagnostics;
-  g_autofree char *counts = NULL;
-  GtkWidget *row;
-  guint n_errors;
-  guint n_warnings;
-
-  row = adw_action_row_new ();
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), flint_node_get_display_name (node));
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
-                               kind != NULL ? kind->title : flint_node_get_kind_id (node));
-  adw_action_row_set_icon_name (ADW_ACTION_ROW (row), node_icon_name (self, kind));
-
-  diagnostics = flint_validator_get_node_diagnostics (self->validator, flint_node_get_id (node));
-  count_severities (diagnostics, &n_errors, &n_warnings);
-
-  if (n_errors > 0)
-    adw_action_row_add_suffix (ADW_ACTION_ROW (row),
-                               make_badge ("dialog-error-symbolic", "error", n_errors));
-  if (n_warnings > 0)
-    adw_action_row_add_suffix (ADW_ACTION_ROW (row),
-                               make_badge ("dialog-warning-symbolic", "warning", n_warnings));
-  if (n_errors == 0 && n_warnings == 0)
-    {
-      GtkWidget *ok = gtk_image_new_from_icon_name ("object-select-symbolic");
-
-      gtk_widget_add_css_class (ok, "dim-label");
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), ok);
-    }
-
-  counts = format_counts (n_errors, n_warnings);
-  gtk_widget_set_tooltip_text (row, counts);
-
-  return row;
-}
-
-static void
-on_problem_activated (AdwActionRow *row,
-                      FlintWindow  *self)
-{
-  const char *node_id = g_object_get_data (G_OBJECT (row), "flint-node-id");
-  FlintNode *node;
-  GtkListBoxRow *node_row;
-
-  if (node_id == NULL || self->pipeline == NULL)
-    return;
-
-  node = flint_pipeline_lookup_node (self->pipeline, node_id);
-  if (node == NULL)
-    return;
-
-  node_row = gtk_list_box_get_row_at_index (self->nodes_list,
-                                            flint_pipeline_node_position (self->pipeline, node));
-  if (node_row != NULL)
-    gtk_widget_grab_focus (GTK_WIDGET (node_row));
-}
-
-static GtkWidget *
-create_problem_row (FlintWindow     *self,
-                    FlintDiagnostic *diagnostic)
-{
-  FlintSeverity severity = flint_diagnostic_get_severity (diagnostic);
-  const char *node_id = flint_diagnostic_get_node_id (diagnostic);
-  const char *param = flint_diagnostic_get_param (diagnostic);
-  const char *hint = flint_diagnostic_get_hint (diagnostic);
-  g_autoptr (GString) subtitle = g_string_new (NULL);
-  GtkWidget *row = adw_action_row_new ();
-  GtkWidget *icon = gtk_image_new_from_icon_name (severity_icon_name (severity));
-
-  gtk_widget_add_css_class (icon, severity_style_class (severity));
-  gtk_widget_set_tooltip_text (icon, flint_severity_to_string (severity));
-  adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
-
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), flint_diagnostic_get_message (diagnostic));
-
-  if (node_id != NULL)
-    {
-      FlintNode *node = self->pipeline != NULL
-                        ? flint_pipeline_lookup_node (self->pipeline, node_id) : NULL;
-
-      g_string_append (subtitle, node != NULL ? flint_node_get_display_name (node) : node_id);
-      if (param != NULL)
-        g_string_append_printf (subtitle, " · %s", param);
-
-      g_object_set_data_full (G_OBJECT (row), "flint-node-id", g_strdup (node_id), g_free);
-      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
-      g_signal_connect_object (row, "activated", G_CALLBACK (on_problem_activated), self, 0);
-    }
-  else
-    {
-      g_string_append (subtitle, _("Pipeline"));
-    }
-
-  if (hint != NULL && hint[0] != '\0')
-    g_string_append_printf (subtitle, " — %s", hint);
-
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle->str);
-
-  return row;
-}
-
-static void
-clear_list (GtkListBox *list)
-{
-  GtkWidget *child;
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (list))) != NULL)
-    gtk_list_box_remove (list, child);
-}
-
-static void
-refresh_problems (FlintWindow *self)
-{
-  g_autoptr (GPtrArray) diagnostics = flint_validator_dup_diagnostics (self->validator);
-  g_autofree char *counts = NULL;
-  guint n_errors;
-  guint n_warnings;
-
-  clear_list (self->problems_list);
-
-  for (guint i = 0; i < diagnostics->len; i++)
-    gtk_list_box_append (self->problems_list,
-                         create_problem_row (self, g_ptr_array_index (diagnostics, i)));
-
-  if (diagnostics->len == 0)
-    {
-      GtkWidget *row = adw_action_row_new ();
-      GtkWidget *icon = gtk_image_new_from_icon_name ("object-select-symbolic");
-
-      gtk_widget_add_css_class (icon, "success");
-      adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
-                                     _("Validation found no problems"));
-      gtk_list_box_append (self->problems_list, row);
-    }
-
-  count_severities (diagnostics, &n_errors, &n_warnings);
-  counts = format_counts (n_errors, n_warnings);
-  adw_preferences_group_set_description (self->problems_group, counts);
-}
-
-static void
-refresh_nodes (FlintWindow *self)
-{
-  guint n_nodes = flint_pipeline_get_n_nodes (self->pipeline);
-  g_autofree char *description = NULL;
-
-  /* Binding again recreates every row, with fresh counts. */
-  gtk_list_box_bind_model (self->nodes_list, flint_pipeline_get_nodes (self->pipeline),
-                           create_node_row, self, NULL);
-
-  description = g_strdup_printf (ngettext ("%u node", "%u nodes", n_nodes), n_nodes);
-  adw_preferences_group_set_description (self->nodes_group, description);
-}
-
-static void
-refresh (FlintWindow *self)
-{
-  const char *name;
-  const char *description;
-  g_autofree char *basename = NULL;
-
-  g_assert (self->pipeline != NULL);
-
-  flint_validator_update (self->validator);
-
-  basename = dup_display_basename (self->file);
-  name = flint_pipeline_get_name (self->pipeline);
-  if (name == NULL || name[0] == '\0')
-    name = basename;
-
-  adw_window_title_set_title (self->window_title, name);
-  adw_window_title_set_subtitle (self->window_title, basename);
-  gtk_window_set_title (GTK_WINDOW (self), name);
-
-  description = flint_pipeline_get_description (self->pipeline);
-  gtk_label_set_text (self->description_label, description != NULL ? description : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->description_label),
-                          description != NULL && description[0] != '\0');
-
-  refresh_nodes (self);
-  refresh_problems (self);
-}
-
-static gboolean
-refresh_idle (gpointer user_data)
-{
-  FlintWindow *self = user_data;
-
-  self->refresh_source = 0;
-  if (self->pipeline != NULL)
-    refresh (self);
-
-  return G_SOURCE_REMOVE;
-}
-
-static void
-on_validator_updated (FlintWindow *self)
-{
-  /* Several passes in a row cost one redraw. */
-  if (self->refresh_source == 0)
-    self->refresh_source = g_idle_add (refresh_idle, self);
-}
-
-static void
-set_pipeline (FlintWindow   *self,
-              FlintPipeline *pipeline)
-{
-  if (pipeline != NULL && pipeline == self->pipeline)
-    return;
-
-  g_clear_handle_id (&self->refresh_source, g_source_remove);
-  if (self->validator != NULL)
-    g_signal_handlers_disconnect_by_data (self->validator, self);
-  gtk_list_box_bind_model (self->nodes_list, NULL, NULL, NULL, NULL);
-  g_clear_object (&self->validator);
-
-  if (!g_set_object (&self->pipeline, pipeline))
-    return;
-  if (pipeline != NULL)
-    {
-      self->validator = flint_validator_new (pipeline);
-      flint_validator_update (self->validator);
-      g_signal_connect_object (self->validator, "updated",
-                               G_CALLBACK (on_validator_updated), self, G_CONNECT_SWAPPED);
-    }
-
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PIPELINE]);
+  adw_toast_set_timeout (toast, 4);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
 static void
@@ -437,12 +155,364 @@ show_page (FlintWindow *self,
   gtk_stack_set_visible_child_name (self->stack, name);
 }
 
+/* Debug aid for end-to-end tests: FLINT_DEBUG_ALLOCATIONS=1 prints where the widgets
+ * a test clicks are, in window surface coordinates, whenever that changes. */
+static void
+dump_widget (GString    *out,
+             GtkWidget  *window,
+             const char *name,
+             GtkWidget  *widget,
+             double      dx,
+             double      dy)
+{
+  graphene_rect_t bounds;
+
+  if (widget == NULL || !gtk_widget_get_mapped (widget)
+      || !gtk_widget_compute_bounds (widget, window, &bounds))
+    return;
+
+  g_string_append_printf (out, "flint-alloc %s %d %d %d %d\n", name,
+                          (int) (bounds.origin.x + dx), (int) (bounds.origin.y + dy),
+                          (int) bounds.size.width, (int) bounds.size.height);
+}
+
+static gboolean
+dump_allocations (gpointer user_data)
+{
+  FlintWindow *self = user_data;
+  g_autoptr (GString) out = g_string_new (NULL);
+  double dx = 0;
+  double dy = 0;
+
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
+    return G_SOURCE_CONTINUE;
+
+  gtk_native_get_surface_transform (GTK_NATIVE (self), &dx, &dy);
+  dump_widget (out, GTK_WIDGET (self), "window", GTK_WIDGET (self), dx, dy);
+  dump_widget (out, GTK_WIDGET (self), "canvas", self->canvas, dx, dy);
+  dump_widget (out, GTK_WIDGET (self), "code-view", self->code_view, dx, dy);
+  dump_widget (out, GTK_WIDGET (self), "inspector", self->inspector, dx, dy);
+  for (guint i = 0; i < flint_palette_get_n_visible (FLINT_PALETTE (self->palette)); i++)
+    {
+      const char *kind = flint_palette_get_visible_kind (FLINT_PALETTE (self->palette), i);
+      g_autofree char *name = g_strconcat ("palette:", kind, NULL);
+
+      dump_widget (out, GTK_WIDGET (self), name,
+                   flint_palette_get_row_widget (FLINT_PALETTE (self->palette), kind), dx, dy);
+    }
+  if (self->pipeline != NULL)
+    {
+      GListModel *nodes = flint_pipeline_get_nodes (self->pipeline);
+
+      g_string_append_printf (out, "flint-state nodes=%u edges=%u\n",
+                              g_list_model_get_n_items (nodes),
+                              g_list_model_get_n_items (flint_pipeline_get_edges (self->pipeline)));
+    }
+
+  if (g_strcmp0 (out->str, self->last_alloc_dump) != 0)
+    {
+      g_print ("%sflint-alloc-end\n", out->str);
+      g_free (self->last_alloc_dump);
+      self->last_alloc_dump = g_strdup (out->str);
+    }
+
+  return G_SOURCE_CONTINUE;
+}
+
+/* The document ------------------------------------------------------------------- */
+
+static gboolean
+validate_idle (gpointer user_data)
+{
+  FlintWindow *self = user_data;
+
+  self->validate_source = 0;
+  if (self->validator != NULL)
+    flint_validator_update (self->validator);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_pipeline_changed (FlintWindow *self)
+{
+  /* Views follow ::updated; one pass after a burst of edits. */
+  if (self->validate_source == 0)
+    self->validate_source = g_idle_add (validate_idle, self);
+}
+
+static void
+on_modified_changed (FlintWindow *self)
+{
+  update_title (self);
+  update_autosave_timer (self);
+}
+
+static void
+update_actions (FlintWindow *self)
+{
+  gboolean has = self->pipeline != NULL;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save", has);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save-as", has);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export-code", has);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.undo",
+                                 has && flint_history_can_undo (self->history));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.redo",
+                                 has && flint_history_can_redo (self->history));
+  /* Running is the run issue's: shown, with a tooltip saying so, but not yet usable. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.run", FALSE);
+}
+
+/* The placeholder centre until the canvas lands: the nodes as a selectable list. */
+static const char *
+node_icon_name (const FlintNodeKind *kind)
+{
+  if (kind != NULL && kind->icon_name != NULL)
+    return kind->icon_name;
+
+  return "application-x-addon-symbolic";
+}
+
+static GtkWidget *
+create_node_row (gpointer item,
+                 gpointer user_data)
+{
+  FlintNode *node = item;
+  FlintWindow *self = user_data;
+  const FlintNodeKind *kind = flint_node_get_kind (node);
+  GPtrArray *diagnostics = flint_validator_get_node_diagnostics (self->validator,
+                                                                 flint_node_get_id (node));
+  GtkWidget *row = adw_action_row_new ();
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), flint_node_get_display_name (node));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
+                               kind != NULL ? kind->title : flint_node_get_kind_id (node));
+  adw_action_row_set_icon_name (ADW_ACTION_ROW (row), node_icon_name (kind));
+  if (diagnostics->len > 0)
+    {
+      GtkWidget *icon = gtk_image_new_from_icon_name ("dialog-error-symbolic");
+
+      gtk_widget_add_css_class (icon, "error");
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), icon);
+    }
+  g_object_set_data_full (G_OBJECT (row), "flint-node-id", g_strdup (flint_node_get_id (node)),
+                          g_free);
+
+  return row;
+}
+
+static void
+on_node_row_selected (GtkListBox    *list,
+                      GtkListBoxRow *row,
+                      FlintWindow   *self)
+{
+  if (row != NULL)
+    flint_window_select_node (self, g_object_get_data (G_OBJECT (row), "flint-node-id"));
+}
+
+static void
+refresh_nodes_list (FlintWindow *self)
+{
+  if (self->nodes_list == NULL)
+    return;
+
+  g_signal_handlers_block_by_func (self->nodes_list, on_node_row_selected, self);
+  gtk_list_box_bind_model (GTK_LIST_BOX (self->nodes_list),
+                           self->pipeline != NULL ? flint_pipeline_get_nodes (self->pipeline) : NULL,
+                           create_node_row, self, NULL);
+  if (self->selected != NULL && self->pipeline != NULL)
+    {
+      FlintNode *node = flint_pipeline_lookup_node (self->pipeline, self->selected);
+
+      if (node != NULL)
+        gtk_list_box_select_row (GTK_LIST_BOX (self->nodes_list),
+                                 gtk_list_box_get_row_at_index (GTK_LIST_BOX (self->nodes_list),
+                                                                flint_pipeline_node_position (self->pipeline, node)));
+    }
+  g_signal_handlers_unblock_by_func (self->nodes_list, on_node_row_selected, self);
+}
+
+static void
+on_validator_updated (FlintWindow *self)
+{
+  refresh_nodes_list (self);
+}
+
+#if HAVE_FLINT_CANVAS
+static void
+on_canvas_selection_changed (FlintCanvas *canvas,
+                             FlintWindow *self)
+{
+  FlintNode *node = flint_canvas_get_selected_node (canvas);
+  const char *id = node != NULL ? flint_node_get_id (node) : NULL;
+
+  if (g_strcmp0 (id, self->selected) == 0)
+    return;
+  g_free (self->selected);
+  self->selected = g_strdup (id);
+  flint_inspector_set_node (FLINT_INSPECTOR (self->inspector), id);
+  flint_code_view_reveal_node (FLINT_CODE_VIEW (self->code_view), id);
+  if (id != NULL)
+    adw_view_stack_set_visible_child_name (self->sidebar_stack, "node");
+}
+#endif
+
+static void
+on_palette_kind_activated (FlintPalette *palette,
+                           const char   *kind_id,
+                           FlintWindow  *self)
+{
+  g_autoptr (GError) error = NULL;
+  FlintNode *node;
+  guint n;
+
+  if (self->history == NULL)
+    return;
+
+  /* Placed below what is there, so that it never covers a node. */
+  n = flint_pipeline_get_n_nodes (self->pipeline);
+  node = flint_history_add_node (self->history, kind_id, NULL, 80 + 40 * (n % 8), 80 + 60 * n,
+                                 &error);
+  if (node == NULL)
+    {
+      show_toast (self, error->message);
+      return;
+    }
+  flint_window_select_node (self, flint_node_get_id (node));
+}
+
+#if !HAVE_FLINT_CANVAS
+static gboolean
+on_placeholder_drop (GtkDropTarget *target,
+                     const GValue  *value,
+                     double         x,
+                     double         y,
+                     FlintWindow   *self)
+{
+  g_autofree char *kind = flint_palette_parse_drag (g_value_get_string (value));
+
+  if (kind == NULL || self->history == NULL)
+    return FALSE;
+  on_palette_kind_activated (FLINT_PALETTE (self->palette), kind, self);
+
+  return TRUE;
+}
+#endif
+
+static void
+set_document (FlintWindow   *self,
+              FlintPipeline *pipeline,
+              GFile         *file)
+{
+  g_clear_handle_id (&self->validate_source, g_source_remove);
+  g_clear_handle_id (&self->autosave_source, g_source_remove);
+  if (self->pipeline != NULL)
+    g_signal_handlers_disconnect_by_data (self->pipeline, self);
+  if (self->validator != NULL)
+    g_signal_handlers_disconnect_by_data (self->validator, self);
+  if (self->history != NULL)
+    g_signal_handlers_disconnect_by_data (self->history, self);
+  g_clear_pointer (&self->selected, g_free);
+  self->recovered = FALSE;
+
+  flint_inspector_set_document (FLINT_INSPECTOR (self->inspector), NULL, NULL);
+  flint_job_page_set_document (FLINT_JOB_PAGE (self->job_page), NULL, NULL);
+  flint_code_view_set_pipeline (FLINT_CODE_VIEW (self->code_view), NULL);
+  flint_problems_set_validator (FLINT_PROBLEMS (self->problems), NULL);
+#if HAVE_FLINT_CANVAS
+  if (FLINT_IS_CANVAS (self->canvas))
+    {
+      flint_canvas_set_validator (FLINT_CANVAS (self->canvas), NULL);
+      flint_canvas_set_history (FLINT_CANVAS (self->canvas), NULL);
+    }
+#endif
+  if (self->nodes_list != NULL)
+    gtk_list_box_bind_model (GTK_LIST_BOX (self->nodes_list), NULL, NULL, NULL, NULL);
+
+  g_clear_object (&self->validator);
+  g_clear_object (&self->history);
+  g_set_object (&self->pipeline, pipeline);
+  if (g_set_object (&self->file, file))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILE]);
+
+  if (pipeline != NULL)
+    {
+      self->history = flint_history_new (pipeline);
+      self->validator = flint_validator_new (pipeline);
+      flint_validator_update (self->validator);
+
+      g_signal_connect_object (pipeline, "changed", G_CALLBACK (on_pipeline_changed), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->validator, "updated", G_CALLBACK (on_validator_updated),
+                               self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->history, "notify::modified",
+                               G_CALLBACK (on_modified_changed), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->history, "notify::can-undo",
+                               G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->history, "notify::can-redo",
+                               G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);
+
+      flint_inspector_set_document (FLINT_INSPECTOR (self->inspector), self->history,
+                                    self->validator);
+      flint_job_page_set_document (FLINT_JOB_PAGE (self->job_page), self->history,
+                                   self->validator);
+      flint_code_view_set_pipeline (FLINT_CODE_VIEW (self->code_view), pipeline);
+      flint_problems_set_validator (FLINT_PROBLEMS (self->problems), self->validator);
+#if HAVE_FLINT_CANVAS
+      if (FLINT_IS_CANVAS (self->canvas))
+        {
+          flint_canvas_set_history (FLINT_CANVAS (self->canvas), self->history);
+          flint_canvas_set_validator (FLINT_CANVAS (self->canvas), self->validator);
+        }
+#endif
+      refresh_nodes_list (self);
+      show_page (self, "pipeline");
+    }
+
+  update_actions (self);
+  update_title (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PIPELINE]);
+}
+
+static void
+update_title (FlintWindow *self)
+{
+  g_autofree char *basename = self->file != NULL ? dup_display_basename (self->file) : NULL;
+  g_autofree char *title = NULL;
+  const char *name;
+
+  if (self->pipeline == NULL)
+    {
+      if (basename == NULL)
+        {
+          adw_window_title_set_title (self->window_title, _("Flint"));
+          adw_window_title_set_subtitle (self->window_title, NULL);
+        }
+      return;
+    }
+
+  name = flint_pipeline_get_name (self->pipeline);
+  if (name == NULL || name[0] == '\0')
+    name = basename != NULL ? basename : _("Untitled Pipeline");
+
+  /* A dot before the name, as GNOME Text Editor marks unsaved changes. */
+  title = flint_window_is_modified (self) ? g_strdup_printf ("• %s", name) : g_strdup (name);
+  adw_window_title_set_title (self->window_title, title);
+  adw_window_title_set_subtitle (self->window_title,
+                                 basename != NULL ? basename : _("Not saved"));
+  gtk_window_set_title (GTK_WINDOW (self), title);
+}
+
+/* Loading ------------------------------------------------------------------------ */
+
 static void
 on_load_ready (GObject      *source,
                GAsyncResult *result,
                gpointer      user_data)
 {
-  g_autoptr (LoadData) data = user_data;
+  g_autoptr (IoData) data = user_data;
   g_autoptr (FlintPipeline) pipeline = NULL;
   g_autoptr (GError) error = NULL;
   FlintWindow *self = data->self;
@@ -453,7 +523,6 @@ on_load_ready (GObject      *source,
   /* A newer load (or closing the window) superseded this one. */
   if (data->cancellable != self->cancellable || g_cancellable_is_cancelled (data->cancellable))
     return;
-
   g_clear_object (&self->cancellable);
 
   if (pipeline == NULL)
@@ -463,6 +532,12 @@ on_load_ready (GObject      *source,
       g_autofree char *escaped = g_markup_escape_text (message, -1);
 
       g_message ("Could not open %s: %s", basename, message);
+      if (self->pipeline != NULL && data->recovered)
+        {
+          show_toast (self, message);
+          return;
+        }
+      set_document (self, NULL, data->shown_as);
       adw_status_page_set_description (self->error_page, escaped);
       adw_window_title_set_title (self->window_title, _("Flint"));
       adw_window_title_set_subtitle (self->window_title, basename);
@@ -470,26 +545,452 @@ on_load_ready (GObject      *source,
       return;
     }
 
-  set_pipeline (self, pipeline);
-  refresh (self);
-  show_page (self, "pipeline");
+  set_document (self, pipeline, data->shown_as);
+  if (data->recovered)
+    {
+      self->recovered = TRUE;
+      on_modified_changed (self);
+      show_toast (self, _("Unsaved changes recovered"));
+      return;
+    }
 
-  app = gtk_window_get_application (GTK_WINDOW (self));
-  if (FLINT_IS_APPLICATION (app))
-    flint_application_add_recent (FLINT_APPLICATION (app), data->file);
+  if (data->shown_as != NULL)
+    {
+      g_autofree char *uri = g_file_get_uri (data->shown_as);
+
+      app = gtk_window_get_application (GTK_WINDOW (self));
+      if (FLINT_IS_APPLICATION (app))
+        flint_application_add_recent (FLINT_APPLICATION (app), data->shown_as);
+      gtk_recent_manager_add_item (gtk_recent_manager_get_default (), uri);
+      check_recovery (self);
+    }
 }
 
 static void
-on_chooser_response (GtkNativeDialog *chooser,
-                     int              response,
-                     FlintWindow     *self)
+load (FlintWindow *self,
+      GFile       *file,
+      GFile       *shown_as,
+      gboolean     recovered)
+{
+  IoData *data;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+
+  if (!recovered)
+    {
+      g_autofree char *basename = dup_display_basename (file);
+
+      set_document (self, NULL, shown_as);
+      adw_window_title_set_title (self->window_title, _("Flint"));
+      adw_window_title_set_subtitle (self->window_title, basename);
+      show_page (self, "loading");
+    }
+
+  data = io_data_new (self, self->cancellable, file);
+  data->shown_as = shown_as != NULL ? g_object_ref (shown_as) : NULL;
+  data->recovered = recovered;
+  flint_pipeline_load_async (flint_catalog_get_default (), file, self->cancellable,
+                             on_load_ready, data);
+}
+
+/* Autosave and recovery ---------------------------------------------------------- */
+
+static char *
+autosave_key (FlintWindow *self)
+{
+  if (self->file != NULL)
+    {
+      g_autofree char *uri = g_file_get_uri (self->file);
+
+      return g_compute_checksum_for_string (G_CHECKSUM_SHA256, uri, -1);
+    }
+
+  if (self->untitled_key == NULL)
+    self->untitled_key = g_strdup_printf ("untitled-%" G_GINT64_FORMAT "-%p",
+                                          g_get_real_time (), self);
+
+  return g_strdup (self->untitled_key);
+}
+
+GFile *
+flint_window_dup_autosave_file (FlintWindow *self)
+{
+  g_autofree char *key = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *path = NULL;
+
+  g_return_val_if_fail (FLINT_IS_WINDOW (self), NULL);
+
+  if (self->pipeline == NULL && self->file == NULL)
+    return NULL;
+
+  key = autosave_key (self);
+  name = g_strconcat (key, ".flint.yaml", NULL);
+  path = flint_paths_build (FLINT_PATH_STATE, "autosave", name, NULL);
+
+  return g_file_new_for_path (path);
+}
+
+static void
+delete_autosave (FlintWindow *self)
+{
+  g_autoptr (GFile) file = flint_window_dup_autosave_file (self);
+
+  if (file != NULL)
+    g_file_delete_async (file, G_PRIORITY_LOW, NULL, NULL, NULL);
+}
+
+static void
+on_autosaved (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr (IoData) data = user_data;
+  g_autoptr (GError) error = NULL;
+
+  data->self->autosaving = FALSE;
+  if (!flint_pipeline_save_finish (result, &error)
+      && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_message ("Could not autosave: %s", error->message);
+}
+
+void
+flint_window_autosave_now (FlintWindow *self)
+{
+  g_autoptr (GFile) file = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = NULL;
+
+  g_return_if_fail (FLINT_IS_WINDOW (self));
+
+  if (self->pipeline == NULL || !flint_window_is_modified (self) || self->autosaving)
+    return;
+
+  dir = flint_paths_ensure_dir (FLINT_PATH_STATE, "autosave", &error);
+  if (dir == NULL)
+    {
+      g_message ("Could not autosave: %s", error->message);
+      return;
+    }
+
+  file = flint_window_dup_autosave_file (self);
+  self->autosaving = TRUE;
+  flint_pipeline_save_async (self->pipeline, file, self->io_cancellable, on_autosaved,
+                             io_data_new (self, self->io_cancellable, file));
+}
+
+static gboolean
+autosave_tick (gpointer user_data)
+{
+  FlintWindow *self = user_data;
+
+  flint_window_autosave_now (self);
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+update_autosave_timer (FlintWindow *self)
+{
+  guint interval = self->settings != NULL
+                   ? g_settings_get_uint (self->settings, "autosave-interval") : 30;
+
+  if (self->pipeline == NULL || !flint_window_is_modified (self) || interval == 0)
+    {
+      g_clear_handle_id (&self->autosave_source, g_source_remove);
+      return;
+    }
+
+  if (self->autosave_source == 0)
+    self->autosave_source = g_timeout_add_seconds (interval, autosave_tick, self);
+}
+
+static void
+on_autosave_interval_changed (FlintWindow *self)
+{
+  g_clear_handle_id (&self->autosave_source, g_source_remove);
+  update_autosave_timer (self);
+}
+
+/* In a thread: whether the autosave is newer than the file it stands for. */
+static void
+check_recovery_thread (GTask        *task,
+                       gpointer      source_object,
+                       gpointer      task_data,
+                       GCancellable *cancellable)
+{
+  GFile **files = task_data;
+  g_autoptr (GFileInfo) saved = NULL;
+  g_autoptr (GFileInfo) original = NULL;
+  g_autoptr (GDateTime) saved_time = NULL;
+  g_autoptr (GDateTime) original_time = NULL;
+
+  saved = g_file_query_info (files[0], G_FILE_ATTRIBUTE_TIME_MODIFIED "," G_FILE_ATTRIBUTE_TIME_MODIFIED_USEC,
+                             G_FILE_QUERY_INFO_NONE, cancellable, NULL);
+  original = g_file_query_info (files[1], G_FILE_ATTRIBUTE_TIME_MODIFIED "," G_FILE_ATTRIBUTE_TIME_MODIFIED_USEC,
+                                G_FILE_QUERY_INFO_NONE, cancellable, NULL);
+  if (saved == NULL)
+    {
+      g_task_return_boolean (task, FALSE);
+      return;
+    }
+  if (original == NULL)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  saved_time = g_file_info_get_modification_date_time (saved);
+  original_time = g_file_info_get_modification_date_time (original);
+  g_task_return_boolean (task, g_date_time_compare (saved_time, original_time) > 0);
+}
+
+static void
+free_file_pair (gpointer data)
+{
+  GFile **files = data;
+
+  g_clear_object (&files[0]);
+  g_clear_object (&files[1]);
+  g_free (files);
+}
+
+static void
+on_recovery_checked (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr (IoData) data = user_data;
+  FlintWindow *self = data->self;
+  AdwToast *toast;
+
+  if (!g_task_propagate_boolean (G_TASK (result), NULL))
+    return;
+  /* The window moved on to another file meanwhile. */
+  if (self->file == NULL || !g_file_equal (self->file, data->file) || self->recovered)
+    return;
+
+  toast = adw_toast_new (_("This pipeline has unsaved changes from a previous session"));
+  adw_toast_set_timeout (toast, 0);
+  adw_toast_set_button_label (toast, _("Recover Unsaved Changes"));
+  adw_toast_set_action_name (toast, "win.recover");
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  g_set_weak_pointer (&self->recovery_toast, toast);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static void
+check_recovery (FlintWindow *self)
+{
+  g_autoptr (GTask) task = NULL;
+  GFile **files = g_new0 (GFile *, 2);
+
+  files[0] = flint_window_dup_autosave_file (self);
+  files[1] = g_object_ref (self->file);
+  task = g_task_new (self, self->io_cancellable, on_recovery_checked,
+                     io_data_new (self, NULL, self->file));
+  g_task_set_task_data (task, files, free_file_pair);
+  g_task_run_in_thread (task, check_recovery_thread);
+}
+
+static void
+recover_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  FlintWindow *self = FLINT_WINDOW (widget);
+  g_autoptr (GFile) autosave = flint_window_dup_autosave_file (self);
+
+  if (autosave == NULL || self->file == NULL)
+    return;
+  if (self->recovery_toast != NULL)
+    adw_toast_dismiss (self->recovery_toast);
+
+  load (self, autosave, self->file, TRUE);
+}
+
+/* Saving ------------------------------------------------------------------------- */
+
+static void
+on_saved (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr (IoData) data = user_data;
+  g_autoptr (GError) error = NULL;
+  FlintWindow *self = data->self;
+  GtkApplication *app;
+  g_autofree char *uri = NULL;
+
+  if (!flint_pipeline_save_finish (result, &error))
+    {
+      g_autofree char *message = NULL;
+
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      /* Translators: %s is why the file could not be written */
+      message = g_strdup_printf (_("Could not save: %s"), error->message);
+      show_toast (self, message);
+      return;
+    }
+
+  /* The autosave of the old name (an untitled document) is no longer needed. */
+  delete_autosave (self);
+  if (g_set_object (&self->file, data->file))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILE]);
+  delete_autosave (self);
+
+  self->recovered = FALSE;
+  if (self->history != NULL)
+    flint_history_mark_saved (self->history);
+  on_modified_changed (self);
+
+  uri = g_file_get_uri (data->file);
+  app = gtk_window_get_application (GTK_WINDOW (self));
+  if (FLINT_IS_APPLICATION (app))
+    flint_application_add_recent (FLINT_APPLICATION (app), data->file);
+  gtk_recent_manager_add_item (gtk_recent_manager_get_default (), uri);
+
+  if (data->close_after)
+    {
+      self->close_confirmed = TRUE;
+      gtk_window_close (GTK_WINDOW (self));
+    }
+}
+
+static void
+save_to (FlintWindow *self,
+         GFile       *file,
+         gboolean     close_after)
+{
+  IoData *data = io_data_new (self, self->io_cancellable, file);
+
+  data->close_after = close_after;
+  flint_pipeline_save_async (self->pipeline, file, self->io_cancellable, on_saved, data);
+}
+
+static void
+on_save_chooser_response (GtkNativeDialog *chooser,
+                          int              response,
+                          FlintWindow     *self)
+{
+  gboolean close_after = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (chooser), "close-after"));
+
+  if (response == GTK_RESPONSE_ACCEPT && self->pipeline != NULL)
+    {
+      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+
+      if (file != NULL)
+        save_to (self, file, close_after);
+    }
+
+  g_clear_object (&self->chooser);
+}
+
+static void
+show_save_chooser (FlintWindow *self,
+                   gboolean     close_after)
+{
+  GtkFileChooserNative *chooser;
+  const char *name;
+  g_autofree char *suggested = NULL;
+
+  if (self->pipeline == NULL || self->chooser != NULL)
+    return;
+
+  chooser = gtk_file_chooser_native_new (_("Save the Pipeline"), GTK_WINDOW (self),
+                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  name = flint_pipeline_get_name (self->pipeline);
+  suggested = g_strdup_printf ("%s.flint.yaml", name != NULL && name[0] != '\0' ? name : "pipeline");
+  if (self->file != NULL)
+    {
+      g_autoptr (GFile) parent = g_file_get_parent (self->file);
+
+      gtk_file_chooser_set_file (GTK_FILE_CHOOSER (chooser), self->file, NULL);
+      if (parent != NULL)
+        gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), parent, NULL);
+    }
+  else
+    gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), suggested);
+  g_object_set_data (G_OBJECT (chooser), "close-after", GINT_TO_POINTER (close_after));
+
+  self->chooser = GTK_NATIVE_DIALOG (chooser);
+  g_signal_connect_object (chooser, "response", G_CALLBACK (on_save_chooser_response), self, 0);
+  gtk_native_dialog_show (self->chooser);
+}
+
+void
+flint_window_save (FlintWindow *self)
+{
+  g_return_if_fail (FLINT_IS_WINDOW (self));
+
+  if (self->pipeline == NULL)
+    return;
+  if (self->file == NULL)
+    show_save_chooser (self, FALSE);
+  else
+    save_to (self, self->file, FALSE);
+}
+
+static void
+save_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  flint_window_save (FLINT_WINDOW (widget));
+}
+
+static void
+save_as_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  show_save_chooser (FLINT_WINDOW (widget), FALSE);
+}
+
+/* Opening ------------------------------------------------------------------------ */
+
+/* A window showing nothing, or an unmodified document, is replaced; otherwise a new
+ * window opens, so that opening never loses work. */
+static FlintWindow *
+window_for_document (FlintWindow *self)
+{
+  GtkApplication *app;
+
+  if (self->pipeline == NULL || !flint_window_is_modified (self))
+    return self;
+
+  app = gtk_window_get_application (GTK_WINDOW (self));
+  if (!FLINT_IS_APPLICATION (app))
+    return self;
+
+  return flint_window_new (FLINT_APPLICATION (app));
+}
+
+static void
+open_in_window (FlintWindow *self,
+                GFile       *file)
+{
+  FlintWindow *window = window_for_document (self);
+
+  flint_window_open (window, file);
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static void
+on_open_chooser_response (GtkNativeDialog *chooser,
+                          int              response,
+                          FlintWindow     *self)
 {
   if (response == GTK_RESPONSE_ACCEPT)
     {
       g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
 
       if (file != NULL)
-        flint_window_open (self, file);
+        open_in_window (self, file);
     }
 
   g_clear_object (&self->chooser);
@@ -532,36 +1033,306 @@ open_action (GtkWidget  *widget,
     }
 
   self->chooser = GTK_NATIVE_DIALOG (chooser);
-  g_signal_connect_object (chooser, "response", G_CALLBACK (on_chooser_response), self, 0);
+  g_signal_connect_object (chooser, "response", G_CALLBACK (on_open_chooser_response), self, 0);
   gtk_native_dialog_show (self->chooser);
 }
 
 static void
-restore_size (FlintWindow *self)
+open_recent_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
 {
-  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
-  GSettings *settings;
+  g_autoptr (GFile) file = g_file_new_for_uri (g_variant_get_string (parameter, NULL));
 
-  if (!FLINT_IS_APPLICATION (app))
-    return;
-  settings = flint_application_get_settings (FLINT_APPLICATION (app));
-  if (settings == NULL)
+  open_in_window (FLINT_WINDOW (widget), file);
+}
+
+static void
+new_action (GtkWidget  *widget,
+            const char *action_name,
+            GVariant   *parameter)
+{
+  FlintWindow *window = window_for_document (FLINT_WINDOW (widget));
+
+  flint_window_new_pipeline (window);
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static void
+new_from_example_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  FlintWindow *window = window_for_document (FLINT_WINDOW (widget));
+  g_autoptr (GFile) file = g_file_new_for_uri (g_variant_get_string (parameter, NULL));
+
+  /* A copy: saving asks where, and never overwrites the installed example. */
+  load (window, file, NULL, FALSE);
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static void
+undo_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  FlintWindow *self = FLINT_WINDOW (widget);
+
+  if (self->history != NULL)
+    flint_history_undo (self->history);
+}
+
+static void
+redo_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  FlintWindow *self = FLINT_WINDOW (widget);
+
+  if (self->history != NULL)
+    flint_history_redo (self->history);
+}
+
+static void
+run_action (GtkWidget  *widget,
+            const char *action_name,
+            GVariant   *parameter)
+{
+}
+
+static void
+export_code_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  FlintWindow *self = FLINT_WINDOW (widget);
+  const char *which = g_variant_get_string (parameter, NULL);
+  FlintCodeTab tab = g_str_equal (which, "scala") ? FLINT_CODE_TAB_SCALA
+                     : g_str_equal (which, "yaml") ? FLINT_CODE_TAB_YAML : FLINT_CODE_TAB_PYTHON;
+
+  flint_code_view_set_tab (FLINT_CODE_VIEW (self->code_view), tab);
+  gtk_widget_activate_action (self->code_view, "code.save", NULL);
+}
+
+static void
+show_toast_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  show_toast (FLINT_WINDOW (widget), g_variant_get_string (parameter, NULL));
+}
+
+/* Menus ------------------------------------------------------------------------ */
+
+static void
+update_recent_menu (FlintWindow *self)
+{
+  g_auto (GStrv) recent = NULL;
+
+  g_menu_remove_all (self->recent_section);
+  if (self->settings == NULL)
     return;
 
-  gtk_window_set_default_size (GTK_WINDOW (self),
-                               g_settings_get_int (settings, "window-width"),
-                               g_settings_get_int (settings, "window-height"));
-  if (g_settings_get_boolean (settings, "window-maximized"))
-    gtk_window_maximize (GTK_WINDOW (self));
+  recent = g_settings_get_strv (self->settings, "recent-files");
+  for (guint i = 0; recent[i] != NULL && i < MAX_RECENT_SHOWN; i++)
+    {
+      g_autoptr (GFile) file = g_file_new_for_uri (recent[i]);
+      g_autofree char *label = dup_display_basename (file);
+      g_autoptr (GMenuItem) item = g_menu_item_new (label, NULL);
+
+      g_menu_item_set_action_and_target_value (item, "win.open-recent",
+                                               g_variant_new_string (recent[i]));
+      g_menu_append_item (self->recent_section, item);
+    }
+}
+
+static char *
+example_title (const char *basename)
+{
+  g_autofree char *stem = g_strndup (basename, strlen (basename) - strlen (".flint.yaml"));
+  g_auto (GStrv) words = g_strsplit_set (stem, "-_", -1);
+
+  for (guint i = 0; words[i] != NULL; i++)
+    if (words[i][0] != '\0')
+      words[i][0] = g_ascii_toupper (words[i][0]);
+
+  return g_strjoinv (" ", words);
+}
+
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
+}
+
+static void
+on_examples_listed (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr (FlintWindow) self = user_data;
+  GFileEnumerator *enumerator = G_FILE_ENUMERATOR (source);
+  g_autolist (GFileInfo) infos = g_file_enumerator_next_files_finish (enumerator, result, NULL);
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  GFile *dir = g_file_enumerator_get_container (enumerator);
+
+  for (GList *l = infos; l != NULL; l = l->next)
+    {
+      const char *name = g_file_info_get_name (l->data);
+
+      if (g_str_has_suffix (name, ".flint.yaml"))
+        g_ptr_array_add (names, g_strdup (name));
+    }
+  g_ptr_array_sort (names, compare_names);
+
+  if (self->examples_section == NULL)
+    return;
+  for (guint i = 0; i < names->len; i++)
+    {
+      const char *name = g_ptr_array_index (names, i);
+      g_autoptr (GFile) file = g_file_get_child (dir, name);
+      g_autofree char *uri = g_file_get_uri (file);
+      g_autofree char *label = example_title (name);
+      g_autoptr (GMenuItem) item = g_menu_item_new (label, NULL);
+
+      g_menu_item_set_action_and_target_value (item, "win.new-from-example",
+                                               g_variant_new_string (uri));
+      g_menu_append_item (self->examples_section, item);
+    }
+}
+
+static void
+on_examples_enumerated (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr (FlintWindow) self = user_data;
+  g_autoptr (GFileEnumerator) enumerator = g_file_enumerate_children_finish (G_FILE (source),
+                                                                            result, NULL);
+
+  if (enumerator == NULL)
+    return;
+  g_file_enumerator_next_files_async (enumerator, 100, G_PRIORITY_DEFAULT, self->io_cancellable,
+                                      on_examples_listed, g_object_ref (self));
+}
+
+/* The bundled examples: installed under PKGDATADIR, or the source tree's in development
+ * builds and tests (FLINT_SOURCE_ROOT). */
+static GFile *
+dup_examples_dir (void)
+{
+  const char *root = g_getenv ("FLINT_SOURCE_ROOT");
+  g_autofree char *path = NULL;
+
+  if (root != NULL && root[0] != '\0')
+    path = g_build_filename (root, "data", "examples", NULL);
+#ifdef FLINT_SOURCE_EXAMPLES
+  else if (g_file_test (FLINT_SOURCE_EXAMPLES, G_FILE_TEST_IS_DIR))
+    path = g_strdup (FLINT_SOURCE_EXAMPLES);
+#endif
+  else
+    path = g_build_filename (PKGDATADIR, "examples", NULL);
+
+  return g_file_new_for_path (path);
+}
+
+static void
+load_examples_menu (FlintWindow *self)
+{
+  g_autoptr (GFile) dir = dup_examples_dir ();
+
+  g_file_enumerate_children_async (dir, G_FILE_ATTRIBUTE_STANDARD_NAME, G_FILE_QUERY_INFO_NONE,
+                                   G_PRIORITY_DEFAULT, self->io_cancellable,
+                                   on_examples_enumerated, g_object_ref (self));
+}
+
+/* Drops and the close prompt ------------------------------------------------------ */
+
+static gboolean
+on_file_drop (GtkDropTarget *target,
+              const GValue  *value,
+              double         x,
+              double         y,
+              FlintWindow   *self)
+{
+  GSList *files = g_value_get_boxed (value);
+
+  if (files == NULL)
+    return FALSE;
+
+  for (GSList *l = files; l != NULL; l = l->next)
+    open_in_window (self, l->data);
+
+  return TRUE;
+}
+
+static gboolean
+close_idle (gpointer user_data)
+{
+  gtk_window_close (GTK_WINDOW (user_data));
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_close_response (AdwMessageDialog *dialog,
+                   const char       *response,
+                   FlintWindow      *self)
+{
+  if (g_str_equal (response, "discard"))
+    {
+      delete_autosave (self);
+      self->close_confirmed = TRUE;
+      /* Not while the dialog, transient for this window, is still answering. */
+      g_idle_add_full (G_PRIORITY_DEFAULT, close_idle, g_object_ref (self), g_object_unref);
+    }
+  else if (g_str_equal (response, "save"))
+    {
+      if (self->file != NULL)
+        save_to (self, self->file, TRUE);
+      else
+        show_save_chooser (self, TRUE);
+    }
+}
+
+static void
+ask_before_closing (FlintWindow *self)
+{
+  GtkWidget *dialog;
+  const char *name = flint_pipeline_get_name (self->pipeline);
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Save Changes?"), NULL);
+  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
+                                  /* Translators: %s is the pipeline's name */
+                                  _("“%s” has unsaved changes. Changes which are not saved will be permanently lost."),
+                                  name != NULL && name[0] != '\0' ? name : _("Untitled Pipeline"));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "discard", _("_Discard"),
+                                    "save", _("_Save"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "save",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "save");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_close_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static gboolean
 flint_window_close_request (GtkWindow *window)
 {
   FlintWindow *self = FLINT_WINDOW (window);
-  GtkApplication *app = gtk_window_get_application (window);
-  GSettings *settings = FLINT_IS_APPLICATION (app)
-                        ? flint_application_get_settings (FLINT_APPLICATION (app)) : NULL;
+  GSettings *settings = self->settings;
+
+  if (self->pipeline != NULL && flint_window_is_modified (self) && !self->close_confirmed)
+    {
+      ask_before_closing (self);
+      return TRUE;
+    }
 
   g_cancellable_cancel (self->cancellable);
 
@@ -584,6 +1355,139 @@ flint_window_close_request (GtkWindow *window)
   return GTK_WINDOW_CLASS (flint_window_parent_class)->close_request (window);
 }
 
+/* Settings ----------------------------------------------------------------------- */
+
+static void
+on_code_settings_changed (FlintWindow *self)
+{
+  g_autofree char *font = g_settings_get_string (self->settings, "code-font");
+  g_autofree char *scheme = g_settings_get_string (self->settings, "code-style-scheme");
+
+  flint_code_view_set_font (FLINT_CODE_VIEW (self->code_view), font);
+  flint_code_view_set_style_scheme (FLINT_CODE_VIEW (self->code_view), scheme);
+}
+
+static void
+setup_settings (FlintWindow *self)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+  GSettings *settings = FLINT_IS_APPLICATION (app)
+                        ? flint_application_get_settings (FLINT_APPLICATION (app)) : NULL;
+  g_autoptr (GSimpleActionGroup) group = g_simple_action_group_new ();
+
+  if (settings == NULL)
+    return;
+  self->settings = g_object_ref (settings);
+
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (settings, "window-width"),
+                               g_settings_get_int (settings, "window-height"));
+  if (g_settings_get_boolean (settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+
+  g_settings_bind (settings, "bottom-pane-visible", self->bottom_pane, "visible",
+                   G_SETTINGS_BIND_GET);
+  {
+    g_autoptr (GAction) action = g_settings_create_action (settings, "bottom-pane-visible");
+
+    g_action_map_add_action (G_ACTION_MAP (group), action);
+  }
+  gtk_widget_insert_action_group (GTK_WIDGET (self), "settings", G_ACTION_GROUP (group));
+
+  g_signal_connect_object (settings, "changed::recent-files",
+                           G_CALLBACK (update_recent_menu), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (settings, "changed::code-font",
+                           G_CALLBACK (on_code_settings_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (settings, "changed::code-style-scheme",
+                           G_CALLBACK (on_code_settings_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (settings, "changed::autosave-interval",
+                           G_CALLBACK (on_autosave_interval_changed), self, G_CONNECT_SWAPPED);
+  update_recent_menu (self);
+  on_code_settings_changed (self);
+}
+
+/* GObject ------------------------------------------------------------------------ */
+
+static void
+on_diagnostic_activated (FlintProblems *problems,
+                         const char    *node_id,
+                         const char    *param,
+                         FlintWindow   *self)
+{
+  flint_window_select_node (self, node_id);
+  adw_view_stack_set_visible_child_name (self->sidebar_stack, "node");
+  if (param != NULL)
+    {
+      GtkWidget *row = flint_inspector_get_row (FLINT_INSPECTOR (self->inspector), param);
+
+      if (row != NULL)
+        gtk_widget_grab_focus (row);
+    }
+}
+
+static void
+build_panels (FlintWindow *self)
+{
+  GtkDropTarget *drop;
+  AdwViewStackPage *page;
+
+  self->palette = flint_palette_new (flint_catalog_get_default ());
+  gtk_widget_set_vexpand (self->palette, TRUE);
+  g_signal_connect_object (self->palette, "kind-activated",
+                           G_CALLBACK (on_palette_kind_activated), self, 0);
+  gtk_box_append (GTK_BOX (self->palette_box), self->palette);
+
+#if HAVE_FLINT_CANVAS
+  self->canvas = flint_canvas_new ();
+  gtk_widget_set_vexpand (self->canvas, TRUE);
+  gtk_widget_set_hexpand (self->canvas, TRUE);
+  g_signal_connect_object (self->canvas, "selection-changed",
+                           G_CALLBACK (on_canvas_selection_changed), self, 0);
+  gtk_box_append (GTK_BOX (self->center_box), self->canvas);
+#else
+  {
+    GtkWidget *scrolled = gtk_scrolled_window_new ();
+    GtkWidget *clamp = adw_clamp_new ();
+
+    self->nodes_list = gtk_list_box_new ();
+    gtk_widget_add_css_class (self->nodes_list, "boxed-list");
+    gtk_widget_set_valign (self->nodes_list, GTK_ALIGN_START);
+    g_object_set (clamp, "margin-top", 24, "margin-bottom", 24, "margin-start", 12,
+                  "margin-end", 12, NULL);
+    g_signal_connect_object (self->nodes_list, "row-selected",
+                             G_CALLBACK (on_node_row_selected), self, 0);
+    adw_clamp_set_child (ADW_CLAMP (clamp), self->nodes_list);
+    gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), clamp);
+    gtk_widget_set_vexpand (scrolled, TRUE);
+    self->canvas = scrolled;
+    drop = gtk_drop_target_new (G_TYPE_STRING, GDK_ACTION_COPY);
+    g_signal_connect_object (drop, "drop", G_CALLBACK (on_placeholder_drop), self, 0);
+    gtk_widget_add_controller (scrolled, GTK_EVENT_CONTROLLER (drop));
+    gtk_box_append (GTK_BOX (self->center_box), scrolled);
+  }
+#endif
+
+  self->inspector = flint_inspector_new ();
+  page = adw_view_stack_add_titled (self->sidebar_stack, self->inspector, "node", _("Node"));
+  adw_view_stack_page_set_icon_name (page, "view-list-symbolic");
+  self->job_page = flint_job_page_new ();
+  page = adw_view_stack_add_titled (self->sidebar_stack, self->job_page, "job", _("Job"));
+  adw_view_stack_page_set_icon_name (page, "emblem-system-symbolic");
+
+  self->code_view = flint_code_view_new ();
+  gtk_widget_set_size_request (self->code_view, 320, -1);
+  self->problems = flint_problems_new ();
+  gtk_widget_set_size_request (self->problems, 280, -1);
+  g_signal_connect_object (self->problems, "diagnostic-activated",
+                           G_CALLBACK (on_diagnostic_activated), self, 0);
+  gtk_paned_set_start_child (self->bottom_pane, self->code_view);
+  gtk_paned_set_end_child (self->bottom_pane, self->problems);
+
+  drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
+  g_signal_connect_object (drop, "drop", G_CALLBACK (on_file_drop), self, 0);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
+}
+
 static void
 flint_window_constructed (GObject *object)
 {
@@ -591,7 +1495,8 @@ flint_window_constructed (GObject *object)
 
   G_OBJECT_CLASS (flint_window_parent_class)->constructed (object);
 
-  restore_size (self);
+  if (g_strcmp0 (g_getenv ("FLINT_DEBUG_ALLOCATIONS"), "1") == 0)
+    self->alloc_source = g_timeout_add (250, dump_allocations, self);
 }
 
 static void
@@ -601,11 +1506,20 @@ flint_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_cancellable_cancel (self->io_cancellable);
+  g_clear_object (&self->io_cancellable);
+  g_clear_handle_id (&self->alloc_source, g_source_remove);
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (self->chooser);
   g_clear_object (&self->chooser);
-  set_pipeline (self, NULL);
+  if (self->inspector != NULL)
+    set_document (self, NULL, NULL);
   g_clear_object (&self->file);
+  g_clear_object (&self->settings);
+  g_clear_pointer (&self->selected, g_free);
+  g_clear_pointer (&self->untitled_key, g_free);
+  g_clear_pointer (&self->last_alloc_dump, g_free);
+  g_clear_weak_pointer (&self->recovery_toast);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), FLINT_TYPE_WINDOW);
 
@@ -661,64 +1575,91 @@ flint_window_class_init (FlintWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlintWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, FlintWindow, spinner);
   gtk_widget_class_bind_template_child (widget_class, FlintWindow, error_page);
-  gtk_widget_class_bind_template_child (widget_class, FlintWindow, description_label);
-  gtk_widget_class_bind_template_child (widget_class, FlintWindow, nodes_group);
-  gtk_widget_class_bind_template_child (widget_class, FlintWindow, nodes_list);
-  gtk_widget_class_bind_template_child (widget_class, FlintWindow, problems_group);
-  gtk_widget_class_bind_template_child (widget_class, FlintWindow, problems_list);
+  gtk_widget_class_bind_template_child (widget_class, FlintWindow, main_paned);
+  gtk_widget_class_bind_template_child (widget_class, FlintWindow, palette_box);
+  gtk_widget_class_bind_template_child (widget_class, FlintWindow, center_box);
+  gtk_widget_class_bind_template_child (widget_class, FlintWindow, sidebar_stack);
+  gtk_widget_class_bind_template_child (widget_class, FlintWindow, bottom_pane);
+  gtk_widget_class_bind_template_child (widget_class, FlintWindow, examples_section);
+  gtk_widget_class_bind_template_child (widget_class, FlintWindow, recent_section);
 
+  gtk_widget_class_install_action (widget_class, "win.new", NULL, new_action);
+  gtk_widget_class_install_action (widget_class, "win.new-from-example", "s",
+                                   new_from_example_action);
   gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
+  gtk_widget_class_install_action (widget_class, "win.open-recent", "s", open_recent_action);
+  gtk_widget_class_install_action (widget_class, "win.save", NULL, save_action);
+  gtk_widget_class_install_action (widget_class, "win.save-as", NULL, save_as_action);
+  gtk_widget_class_install_action (widget_class, "win.recover", NULL, recover_action);
+  gtk_widget_class_install_action (widget_class, "win.undo", NULL, undo_action);
+  gtk_widget_class_install_action (widget_class, "win.redo", NULL, redo_action);
+  gtk_widget_class_install_action (widget_class, "win.run", NULL, run_action);
+  gtk_widget_class_install_action (widget_class, "win.export-code", "s", export_code_action);
+  gtk_widget_class_install_action (widget_class, "win.show-toast", "s", show_toast_action);
 }
 
 static void
 flint_window_init (FlintWindow *self)
 {
+  g_type_ensure (ADW_TYPE_SPLIT_BUTTON);
+
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->io_cancellable = g_cancellable_new ();
 
 #if DEVELOPMENT_BUILD
   gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
 #endif
 
+  build_panels (self);
+  update_actions (self);
   show_page (self, "empty");
 }
 
 FlintWindow *
 flint_window_new (FlintApplication *application)
 {
+  FlintWindow *self;
+
   g_return_val_if_fail (FLINT_IS_APPLICATION (application), NULL);
 
-  return g_object_new (FLINT_TYPE_WINDOW, "application", application, NULL);
+  /* "application" is set after constructed(), so the settings are read here. */
+  self = g_object_new (FLINT_TYPE_WINDOW, "application", application, NULL);
+  setup_settings (self);
+  load_examples_menu (self);
+
+  return self;
 }
 
 void
 flint_window_open (FlintWindow *self,
                    GFile       *file)
 {
-  LoadData *data;
-  g_autofree char *basename = NULL;
-
   g_return_if_fail (FLINT_IS_WINDOW (self));
   g_return_if_fail (G_IS_FILE (file));
 
+  load (self, file, file, FALSE);
+}
+
+void
+flint_window_new_pipeline (FlintWindow *self)
+{
+  g_autoptr (FlintPipeline) pipeline = NULL;
+  JsonObject *local = json_object_new ();
+  JsonNode *target = json_node_new (JSON_NODE_OBJECT);
+
+  g_return_if_fail (FLINT_IS_WINDOW (self));
+
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
-  self->cancellable = g_cancellable_new ();
+  g_clear_pointer (&self->untitled_key, g_free);
 
-  set_pipeline (self, NULL);
-  if (g_set_object (&self->file, file))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILE]);
-
-  basename = dup_display_basename (file);
-  adw_window_title_set_subtitle (self->window_title, basename);
-  show_page (self, "loading");
-
-  data = g_new0 (LoadData, 1);
-  data->self = g_object_ref (self);
-  data->cancellable = g_object_ref (self->cancellable);
-  data->file = g_object_ref (file);
-
-  flint_pipeline_load_async (flint_catalog_get_default (), file, self->cancellable,
-                             on_load_ready, data);
+  pipeline = flint_pipeline_new (flint_catalog_get_default ());
+  flint_pipeline_set_name (pipeline, "untitled");
+  /* Runs locally until the user adds a target. */
+  json_object_set_string_member (local, "kind", "local");
+  json_node_take_object (target, local);
+  flint_pipeline_take_job_setting (pipeline, "targets.local", target);
+  set_document (self, pipeline, NULL);
 }
 
 GFile *
@@ -745,10 +1686,114 @@ flint_window_get_validator (FlintWindow *self)
   return self->validator;
 }
 
+FlintHistory *
+flint_window_get_history (FlintWindow *self)
+{
+  g_return_val_if_fail (FLINT_IS_WINDOW (self), NULL);
+
+  return self->history;
+}
+
 gboolean
 flint_window_is_empty (FlintWindow *self)
 {
   g_return_val_if_fail (FLINT_IS_WINDOW (self), FALSE);
 
   return self->file == NULL && self->pipeline == NULL;
+}
+
+gboolean
+flint_window_is_modified (FlintWindow *self)
+{
+  g_return_val_if_fail (FLINT_IS_WINDOW (self), FALSE);
+
+  return self->recovered
+         || (self->history != NULL && flint_history_get_modified (self->history));
+}
+
+void
+flint_window_select_node (FlintWindow *self,
+                          const char  *node_id)
+{
+  g_return_if_fail (FLINT_IS_WINDOW (self));
+
+  if (self->pipeline == NULL
+      || (node_id != NULL && flint_pipeline_lookup_node (self->pipeline, node_id) == NULL))
+    node_id = NULL;
+
+  g_free (self->selected);
+  self->selected = g_strdup (node_id);
+
+  flint_inspector_set_node (FLINT_INSPECTOR (self->inspector), node_id);
+  flint_code_view_reveal_node (FLINT_CODE_VIEW (self->code_view), node_id);
+#if HAVE_FLINT_CANVAS
+  if (FLINT_IS_CANVAS (self->canvas))
+    {
+      if (node_id != NULL)
+        flint_canvas_reveal_node (FLINT_CANVAS (self->canvas), node_id);
+      else
+        flint_canvas_unselect_all (FLINT_CANVAS (self->canvas));
+    }
+#endif
+  refresh_nodes_list (self);
+}
+
+const char *
+flint_window_get_selected (FlintWindow *self)
+{
+  g_return_val_if_fail (FLINT_IS_WINDOW (self), NULL);
+
+  return self->selected;
+}
+
+GtkWidget *
+flint_window_get_palette (FlintWindow *self)
+{
+  return self->palette;
+}
+
+GtkWidget *
+flint_window_get_canvas (FlintWindow *self)
+{
+  return self->canvas;
+}
+
+GtkWidget *
+flint_window_get_inspector (FlintWindow *self)
+{
+  return self->inspector;
+}
+
+GtkWidget *
+flint_window_get_job_page (FlintWindow *self)
+{
+  return self->job_page;
+}
+
+GtkWidget *
+flint_window_get_code_view (FlintWindow *self)
+{
+  return self->code_view;
+}
+
+GtkWidget *
+flint_window_get_problems (FlintWindow *self)
+{
+  return self->problems;
+}
+
+AdwToast *
+flint_window_get_recovery_toast (FlintWindow *self)
+{
+  g_return_val_if_fail (FLINT_IS_WINDOW (self), NULL);
+
+  return self->recovery_toast;
+}
+
+const char *
+flint_window_get_page (FlintWindow *self)
+{
+  g_return_val_if_fail (FLINT_IS_WINDOW (self), NULL);
+
+  return gtk_stack_get_visible_child_name (self->stack);
 }

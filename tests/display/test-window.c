@@ -1,0 +1,610 @@
+/* test-window.c: the designer window, driven through its widgets under Xvfb
+ *
+ * Each test opens a copy of a bundled example in a real window and checks what a user
+ * would see: the nodes, the inspector's inline messages, the problems list, the code view
+ * and the files the window writes.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "flint-test"
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <gtksourceview/gtksource.h>
+#include <string.h>
+
+#include "flint-application.h"
+#include "flint-code-view.h"
+#include "flint-inspector.h"
+#include "flint-palette.h"
+#include "flint-problems.h"
+#include "flint-window.h"
+
+static FlintApplication *app;
+static char *tmp_dir;
+
+/* Runs the main loop until @check is true or 10 s pass. */
+static gboolean
+wait_for (gboolean (*check) (gpointer),
+          gpointer  data)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while (!check (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        return FALSE;
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+
+  return TRUE;
+}
+
+static gboolean
+check_page_pipeline (gpointer data)
+{
+  return g_strcmp0 (flint_window_get_page (data), "pipeline") == 0;
+}
+
+/* Lets idles and short timers (validation, the 300 ms code debounce) run. */
+static void
+settle (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+static GFile *
+copy_example (const char *name)
+{
+  g_autofree char *src = g_build_filename (g_getenv ("FLINT_SOURCE_ROOT"), "data", "examples",
+                                           name, NULL);
+  g_autofree char *dst = g_build_filename (tmp_dir, name, NULL);
+  g_autofree char *contents = NULL;
+  gsize length;
+
+  g_assert_true (g_file_get_contents (src, &contents, &length, NULL));
+  g_assert_true (g_file_set_contents (dst, contents, length, NULL));
+
+  return g_file_new_for_path (dst);
+}
+
+static FlintWindow *
+open_window (GFile *file)
+{
+  FlintWindow *window = flint_window_new (app);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  flint_window_open (window, file);
+  g_assert_true (wait_for (check_page_pipeline, window));
+  settle (100);
+
+  return window;
+}
+
+static void
+destroy_window (FlintWindow *window)
+{
+  gtk_window_destroy (GTK_WINDOW (window));
+  settle (50);
+}
+
+static JsonNode *
+string_node (const char *text)
+{
+  JsonNode *node = json_node_new (JSON_NODE_VALUE);
+
+  json_node_set_string (node, text);
+
+  return node;
+}
+
+/* The window opens an example and shows its nodes, its code and no problems. */
+static void
+test_open_example (void)
+{
+  g_autoptr (GFile) file = copy_example ("customer-join.flint.yaml");
+  FlintWindow *window = open_window (file);
+  FlintPipeline *pipeline = flint_window_get_pipeline (window);
+  FlintProblems *problems = FLINT_PROBLEMS (flint_window_get_problems (window));
+  g_autofree char *summary = NULL;
+  g_autofree char *python = NULL;
+
+  g_assert_nonnull (pipeline);
+  g_assert_cmpuint (flint_pipeline_get_n_nodes (pipeline), ==, 5);
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "customer-join");
+  g_assert_true (gtk_widget_get_mapped (flint_window_get_canvas (window)));
+
+  summary = flint_problems_dup_summary (problems);
+  g_assert_cmpstr (summary, ==, "No problems");
+  g_assert_cmpuint (flint_problems_get_n_rows (problems), ==, 0);
+
+  python = flint_code_view_dup_text (FLINT_CODE_VIEW (flint_window_get_code_view (window)),
+                                     FLINT_CODE_TAB_PYTHON);
+  g_assert_nonnull (strstr (python, "def adults("));
+  g_assert_nonnull (strstr (python, "def orders_by_country("));
+
+  destroy_window (window);
+}
+
+static gboolean
+check_message_set (gpointer data)
+{
+  return flint_inspector_get_message (data, "params.condition") != NULL;
+}
+
+static gboolean
+check_message_clear (gpointer data)
+{
+  return flint_inspector_get_message (data, "params.condition") == NULL;
+}
+
+typedef struct
+{
+  FlintProblems *problems;
+  guint          n;
+} RowsCheck;
+
+static gboolean
+check_rows (gpointer data)
+{
+  RowsCheck *check = data;
+
+  return flint_problems_get_n_rows (check->problems) == check->n;
+}
+
+static void
+assert_problem_rows (FlintProblems *problems,
+                     guint          n)
+{
+  RowsCheck check = { problems, n };
+
+  if (!wait_for (check_rows, &check))
+    g_assert_cmpuint (flint_problems_get_n_rows (problems), ==, n);
+}
+
+static void
+apply_entry (GtkWidget  *row,
+             const char *text)
+{
+  gtk_editable_set_text (GTK_EDITABLE (row), text);
+  g_signal_emit_by_name (row, "apply");
+}
+
+/* A wrong column typed into the inspector shows its message under the row and in the
+ * problems list; typing the right one clears both; undo brings the wrong one back. */
+static void
+test_inspector_error_inline (void)
+{
+  g_autoptr (GFile) file = copy_example ("customer-join.flint.yaml");
+  FlintWindow *window = open_window (file);
+  FlintInspector *inspector = FLINT_INSPECTOR (flint_window_get_inspector (window));
+  FlintProblems *problems = FLINT_PROBLEMS (flint_window_get_problems (window));
+  FlintNode *adults = flint_pipeline_lookup_node (flint_window_get_pipeline (window), "adults");
+  GtkWidget *row;
+  const char *message;
+
+  flint_window_select_node (window, "adults");
+  settle (50);
+  row = flint_inspector_get_row (inspector, "params.condition");
+  g_assert_true (ADW_IS_ENTRY_ROW (row));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row)), ==, "age >= 18");
+  g_assert_true (gtk_widget_get_mapped (row));
+
+  /* The input columns are listed. */
+  g_assert_cmpuint (flint_inspector_get_n_columns (inspector, FALSE), ==, 4);
+
+  apply_entry (row, "agee >= 18");
+  g_assert_cmpstr (flint_node_get_string (adults, "condition"), ==, "agee >= 18");
+  g_assert_true (wait_for (check_message_set, inspector));
+  message = flint_inspector_get_message (inspector, "params.condition");
+  g_assert_nonnull (strstr (message, "agee"));
+  g_assert_true (gtk_widget_has_css_class (row, "error"));
+  assert_problem_rows (problems, 1);
+  g_assert_true (flint_window_is_modified (window));
+  g_assert_true (g_str_has_prefix (gtk_window_get_title (GTK_WINDOW (window)), "• "));
+
+  /* Activating the problem selects its node (another one is selected first). */
+  flint_window_select_node (window, "customers");
+  g_signal_emit_by_name (flint_problems_get_row (problems, 0), "activate");
+  settle (50);
+  g_assert_cmpstr (flint_window_get_selected (window), ==, "adults");
+  g_assert_cmpstr (flint_inspector_get_node (inspector), ==, "adults");
+
+  /* Fixed from the inspector. */
+  row = flint_inspector_get_row (inspector, "params.condition");
+  apply_entry (row, "age >= 18");
+  g_assert_true (wait_for (check_message_clear, inspector));
+  g_assert_false (gtk_widget_has_css_class (row, "error"));
+  assert_problem_rows (problems, 0);
+
+  /* Both edits undo, and the inspector shows the value again. */
+  g_assert_true (flint_history_undo (flint_window_get_history (window)));
+  settle (100);
+  row = flint_inspector_get_row (inspector, "params.condition");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row)), ==, "agee >= 18");
+  g_assert_nonnull (flint_inspector_get_message (inspector, "params.condition"));
+
+  destroy_window (window);
+}
+
+/* Editors by type: a switch for a boolean, a combo for an enum, records for a list. */
+static void
+test_inspector_editors (void)
+{
+  g_autoptr (GFile) file = copy_example ("customer-join.flint.yaml");
+  FlintWindow *window = open_window (file);
+  FlintInspector *inspector = FLINT_INSPECTOR (flint_window_get_inspector (window));
+  FlintPipeline *pipeline = flint_window_get_pipeline (window);
+  GtkWidget *row;
+  GtkWidget *sw;
+
+  flint_window_select_node (window, "customers");
+  settle (50);
+  row = flint_inspector_get_row (inspector, "params.header");
+  g_assert_true (ADW_IS_ACTION_ROW (row));
+  sw = adw_action_row_get_activatable_widget (ADW_ACTION_ROW (row));
+  g_assert_true (GTK_IS_SWITCH (sw));
+  g_assert_true (gtk_switch_get_active (GTK_SWITCH (sw)));
+  gtk_switch_set_active (GTK_SWITCH (sw), FALSE);
+  g_assert_false (json_node_get_boolean (flint_node_get_param (flint_pipeline_lookup_node (pipeline, "customers"), "header")));
+  g_assert_true (ADW_IS_COMBO_ROW (flint_inspector_get_row (inspector, "params.mode")));
+
+  /* The join's keys are records: their columns are chosen from each side's columns. */
+  flint_window_select_node (window, "orders_with_customers");
+  settle (50);
+  row = flint_inspector_get_row (inspector, "params.keys.0.left");
+  g_assert_true (ADW_IS_COMBO_ROW (row));
+  g_assert_cmpstr (gtk_string_object_get_string (adw_combo_row_get_selected_item (ADW_COMBO_ROW (row))),
+                   ==, "customer_id");
+
+  /* The label edits through history. */
+  apply_entry (flint_inspector_get_row (inspector, "label"), "Joined");
+  g_assert_cmpstr (flint_node_get_label (flint_pipeline_lookup_node (pipeline, "orders_with_customers")),
+                   ==, "Joined");
+  g_assert_true (flint_history_undo (flint_window_get_history (window)));
+  g_assert_cmpstr (flint_node_get_label (flint_pipeline_lookup_node (pipeline, "orders_with_customers")),
+                   ==, "Orders with customers");
+
+  destroy_window (window);
+}
+
+static gboolean
+check_top_reached (gpointer data)
+{
+  FlintCodeView *view = data;
+  guint first;
+  guint top = flint_code_view_get_top_line (view, FLINT_CODE_TAB_SCALA);
+
+  return flint_code_view_get_highlight (view, FLINT_CODE_TAB_SCALA, &first, NULL)
+         && top <= first && first < top + 5;
+}
+
+/* Selecting a node highlights its function and scrolls the code to it. */
+static void
+test_code_view_reveal (void)
+{
+  g_autoptr (GFile) file = copy_example ("customer-join.flint.yaml");
+  FlintWindow *window = open_window (file);
+  FlintCodeView *view = FLINT_CODE_VIEW (flint_window_get_code_view (window));
+  g_autofree char *python = NULL;
+  g_auto (GStrv) lines = NULL;
+  guint first;
+  guint last;
+
+  flint_code_view_set_tab (view, FLINT_CODE_TAB_SCALA);
+  settle (200);
+  g_assert_cmpuint (flint_code_view_get_top_line (view, FLINT_CODE_TAB_SCALA), ==, 1);
+  flint_window_select_node (window, "orders_by_country");
+  g_assert_true (flint_code_view_get_highlight (view, FLINT_CODE_TAB_SCALA, &first, &last));
+  python = flint_code_view_dup_text (view, FLINT_CODE_TAB_SCALA);
+  lines = g_strsplit (python, "\n", -1);
+  g_assert_cmpuint (first, <, last);
+  g_assert_true (g_str_has_prefix (g_strchug (lines[first - 1]), "def ordersByCountry("));
+  g_assert_true (wait_for (check_top_reached, view));
+
+  /* The YAML tab highlights the node's entry. */
+  g_assert_true (flint_code_view_get_highlight (view, FLINT_CODE_TAB_YAML, &first, NULL));
+  g_clear_pointer (&python, g_free);
+  g_clear_pointer (&lines, g_strfreev);
+  python = flint_code_view_dup_text (view, FLINT_CODE_TAB_YAML);
+  lines = g_strsplit (python, "\n", -1);
+  g_assert_nonnull (strstr (lines[first - 1], "id: orders_by_country"));
+
+  /* An edit regenerates the code after the debounce. */
+  flint_history_set_param (flint_window_get_history (window), "orders_by_country", "path",
+                           string_node ("out/elsewhere/"), NULL);
+  settle (FLINT_CODE_VIEW_DEBOUNCE_MS + 200);
+  g_clear_pointer (&python, g_free);
+  python = flint_code_view_dup_text (view, FLINT_CODE_TAB_PYTHON);
+  g_assert_nonnull (strstr (python, "out/elsewhere/"));
+
+  destroy_window (window);
+}
+
+static GtkWidget *
+find_message_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return GTK_WIDGET (window);
+    }
+
+  return NULL;
+}
+
+/* As a click does: the response, then the dialog goes away. */
+static void
+respond (GtkWidget  *dialog,
+         const char *response)
+{
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), response);
+  if (dialog != NULL)
+    gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+static gboolean
+check_dialog (gpointer data)
+{
+  return find_message_dialog () != NULL;
+}
+
+static gboolean
+check_weak_gone (gpointer data)
+{
+  return *(gpointer *) data == NULL;
+}
+
+/* Closing with unsaved changes asks; Cancel keeps the window, Save writes and closes. */
+static void
+test_unsaved_prompt (void)
+{
+  g_autoptr (GFile) file = copy_example ("customer-join.flint.yaml");
+  FlintWindow *window = open_window (file);
+  GtkWidget *dialog;
+  g_autofree char *contents = NULL;
+
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
+  g_assert_true (flint_history_set_param (flint_window_get_history (window), "adults", "condition",
+                                          string_node ("age >= 21"), NULL));
+
+  gtk_window_close (GTK_WINDOW (window));
+  g_assert_true (wait_for (check_dialog, NULL));
+  dialog = find_message_dialog ();
+  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==, "Save Changes?");
+  g_assert_true (adw_message_dialog_has_response (ADW_MESSAGE_DIALOG (dialog), "discard"));
+  respond (dialog, "cancel");
+  settle (50);
+  g_assert_null (find_message_dialog ());
+  g_assert_nonnull (window);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
+
+  gtk_window_close (GTK_WINDOW (window));
+  g_assert_true (wait_for (check_dialog, NULL));
+  dialog = find_message_dialog ();
+  respond (dialog, "save");
+  g_assert_true (wait_for (check_weak_gone, &window));
+
+  g_assert_true (g_file_load_contents (file, NULL, &contents, NULL, NULL, NULL));
+  g_assert_nonnull (strstr (contents, "condition: age >= 21"));
+}
+
+/* Discard closes without writing. */
+static void
+test_unsaved_discard (void)
+{
+  g_autoptr (GFile) file = copy_example ("customer-join.flint.yaml");
+  FlintWindow *window = open_window (file);
+  g_autofree char *contents = NULL;
+
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
+  flint_history_set_param (flint_window_get_history (window), "adults", "condition",
+                           string_node ("age >= 30"), NULL);
+  gtk_window_close (GTK_WINDOW (window));
+  g_assert_true (wait_for (check_dialog, NULL));
+  respond (find_message_dialog (), "discard");
+  g_assert_true (wait_for (check_weak_gone, &window));
+
+  g_assert_true (g_file_load_contents (file, NULL, &contents, NULL, NULL, NULL));
+  g_assert_null (strstr (contents, "age >= 30"));
+  g_assert_nonnull (strstr (contents, "condition: age >= 18"));
+}
+
+static gboolean
+check_file_has_21 (gpointer data)
+{
+  g_autofree char *contents = NULL;
+
+  return g_file_load_contents (data, NULL, &contents, NULL, NULL, NULL)
+         && strstr (contents, "age >= 21") != NULL;
+}
+
+static gboolean
+check_recovery_toast (gpointer data)
+{
+  return flint_window_get_recovery_toast (data) != NULL;
+}
+
+static gboolean
+check_recovered (gpointer data)
+{
+  FlintPipeline *pipeline = flint_window_get_pipeline (data);
+  FlintNode *adults = pipeline != NULL ? flint_pipeline_lookup_node (pipeline, "adults") : NULL;
+
+  return adults != NULL && g_strcmp0 (flint_node_get_string (adults, "condition"), "age >= 21") == 0;
+}
+
+/* Unsaved changes are autosaved; after a crash, opening the file offers them back. */
+static void
+test_autosave_recovery (void)
+{
+  g_autoptr (GFile) file = copy_example ("customer-join.flint.yaml");
+  g_autoptr (GFile) autosave = NULL;
+  FlintWindow *window = open_window (file);
+  g_autofree char *contents = NULL;
+  g_autofree char *state = NULL;
+
+  g_assert_true (flint_history_set_param (flint_window_get_history (window), "adults", "condition",
+                                          string_node ("age >= 21"), NULL));
+
+  autosave = flint_window_dup_autosave_file (window);
+  state = g_file_get_path (autosave);
+  g_assert_true (g_str_has_prefix (state, tmp_dir));
+  flint_window_autosave_now (window);
+  g_assert_true (wait_for (check_file_has_21, autosave));
+
+  /* A crash: the window goes away without the prompt, the autosave stays. */
+  destroy_window (window);
+  g_assert_true (g_file_query_exists (autosave, NULL));
+  g_assert_true (g_file_load_contents (file, NULL, &contents, NULL, NULL, NULL));
+  g_assert_null (strstr (contents, "age >= 21"));
+
+  window = open_window (file);
+  g_assert_true (wait_for (check_recovery_toast, window));
+  g_assert_cmpstr (adw_toast_get_button_label (flint_window_get_recovery_toast (window)), ==,
+                   "Recover Unsaved Changes");
+  g_assert_false (flint_window_is_modified (window));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.recover", NULL);
+  g_assert_true (wait_for (check_page_pipeline, window));
+  settle (100);
+  g_assert_true (check_recovered (window));
+  g_assert_true (flint_window_is_modified (window));
+  g_assert_true (g_file_equal (flint_window_get_file (window), file));
+
+  /* Saving writes the recovered changes and drops the autosave. */
+  flint_window_save (window);
+  g_assert_true (wait_for (check_file_has_21, file));
+  settle (200);
+  g_assert_false (flint_window_is_modified (window));
+  g_assert_false (g_file_query_exists (autosave, NULL));
+
+  destroy_window (window);
+}
+
+static gboolean
+palette_shows (FlintPalette *palette,
+               const char   *kind)
+{
+  for (guint i = 0; i < flint_palette_get_n_visible (palette); i++)
+    if (g_str_equal (flint_palette_get_visible_kind (palette, i), kind))
+      return TRUE;
+
+  return FALSE;
+}
+
+/* The palette finds kinds by title, id and keyword. */
+static void
+test_palette_search (void)
+{
+  FlintPalette *palette = FLINT_PALETTE (flint_palette_new (flint_catalog_get_default ()));
+  g_autofree char *kind = NULL;
+
+  g_object_ref_sink (palette);
+  g_assert_cmpuint (flint_palette_get_n_visible (palette), ==,
+                    flint_catalog_get_n_kinds (flint_catalog_get_default ()));
+  flint_palette_set_search (palette, "Kafka");
+  g_assert_cmpuint (flint_palette_get_n_visible (palette), <, 10);
+  g_assert_true (palette_shows (palette, "source.kafka"));
+  g_assert_true (palette_shows (palette, "sink.kafka"));
+  g_assert_false (palette_shows (palette, "source.csv"));
+  /* Keywords count: "tsv" is one of the CSV source's. */
+  flint_palette_set_search (palette, "tsv");
+  g_assert_cmpstr (flint_palette_get_visible_kind (palette, 0), ==, "source.csv");
+  flint_palette_set_search (palette, "no such node");
+  g_assert_cmpuint (flint_palette_get_n_visible (palette), ==, 0);
+
+  kind = flint_palette_parse_drag ("flint-kind:source.csv");
+  g_assert_cmpstr (kind, ==, "source.csv");
+  g_assert_null (flint_palette_parse_drag ("source.csv"));
+  g_object_unref (palette);
+}
+
+static gboolean
+check_new_from_example (gpointer data)
+{
+  FlintPipeline *pipeline = flint_window_get_pipeline (data);
+
+  return pipeline != NULL && flint_pipeline_get_n_nodes (pipeline) > 0;
+}
+
+/* New gives an empty, untitled pipeline; New from Example a copy with no file. */
+static void
+test_new_documents (void)
+{
+  FlintWindow *window = flint_window_new (app);
+  g_autofree char *path = g_build_filename (g_getenv ("FLINT_SOURCE_ROOT"), "data", "examples",
+                                            "streaming-click-counter.flint.yaml", NULL);
+  g_autoptr (GFile) example = g_file_new_for_path (path);
+  g_autofree char *uri = g_file_get_uri (example);
+
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_cmpstr (flint_window_get_page (window), ==, "empty");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.new", NULL);
+  g_assert_cmpstr (flint_window_get_page (window), ==, "pipeline");
+  g_assert_cmpuint (flint_pipeline_get_n_nodes (flint_window_get_pipeline (window)), ==, 0);
+  g_assert_null (flint_window_get_file (window));
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.new-from-example", "s", uri);
+  g_assert_true (wait_for (check_new_from_example, window));
+  g_assert_null (flint_window_get_file (window));
+  g_assert_cmpstr (flint_pipeline_get_mode (flint_window_get_pipeline (window)) == FLINT_JOB_MODE_STREAMING
+                   ? "streaming" : "batch", ==, "streaming");
+
+  destroy_window (window);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr (GError) error = NULL;
+  int result;
+
+  tmp_dir = g_dir_make_tmp ("flint-test-window-XXXXXX", NULL);
+  g_setenv ("XDG_STATE_HOME", tmp_dir, TRUE);
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  /* Xvfb has no GL; cairo renders the same widgets. */
+  g_setenv ("GSK_RENDERER", "cairo", TRUE);
+
+  g_test_init (&argc, &argv, NULL);
+  gtk_init ();
+  adw_init ();
+  gtk_source_init ();
+
+  app = flint_application_new ();
+  g_application_set_flags (G_APPLICATION (app),
+                           G_APPLICATION_NON_UNIQUE | G_APPLICATION_HANDLES_OPEN);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+
+  g_test_add_func ("/window/open-example", test_open_example);
+  g_test_add_func ("/window/inspector-error-inline", test_inspector_error_inline);
+  g_test_add_func ("/window/inspector-editors", test_inspector_editors);
+  g_test_add_func ("/window/code-view-reveal", test_code_view_reveal);
+  g_test_add_func ("/window/unsaved-prompt", test_unsaved_prompt);
+  g_test_add_func ("/window/unsaved-discard", test_unsaved_discard);
+  g_test_add_func ("/window/autosave-recovery", test_autosave_recovery);
+  g_test_add_func ("/window/palette-search", test_palette_search);
+  g_test_add_func ("/window/new-documents", test_new_documents);
+
+  result = g_test_run ();
+
+  g_object_unref (app);
+
+  return result;
+}
