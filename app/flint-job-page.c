@@ -308,7 +308,8 @@ on_map_add (Editor *ed)
 static GtkWidget *
 make_message_row (GtkWidget **label_out)
 {
-  GtkWidget *row = gtk_list_box_row_new ();
+  /* A preferences row, so that the group keeps it inside the card, under its editor. */
+  GtkWidget *row = adw_preferences_row_new ();
   GtkWidget *label = gtk_label_new (NULL);
 
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);

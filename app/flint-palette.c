@@ -443,6 +443,14 @@ flint_palette_get_row_widget (FlintPalette *self,
   return g_hash_table_lookup (self->rows, kind_id);
 }
 
+GtkWidget *
+flint_palette_get_search_entry (FlintPalette *self)
+{
+  g_return_val_if_fail (FLINT_IS_PALETTE (self), NULL);
+
+  return self->search_entry;
+}
+
 char *
 flint_palette_parse_drag (const char *text)
 {

@@ -32,6 +32,7 @@ const char *flint_palette_get_visible_kind (FlintPalette *self,
  * allocation dump). */
 GtkWidget  *flint_palette_get_row_widget (FlintPalette *self,
                                           const char   *kind_id);
+GtkWidget  *flint_palette_get_search_entry (FlintPalette *self);
 /* Parses "flint-kind:ID" into a new kind id string, or NULL. */
 char       *flint_palette_parse_drag    (const char   *text);
 

@@ -24,6 +24,7 @@
 #include "runtime/flint-paths.h"
 #if HAVE_FLINT_CANVAS
 #include "designer/canvas/flint-canvas.h"
+#include "designer/canvas/flint-canvas-geometry.h"
 #endif
 
 #define MAX_RECENT_SHOWN 10
@@ -192,6 +193,8 @@ dump_allocations (gpointer user_data)
   dump_widget (out, GTK_WIDGET (self), "canvas", self->canvas, dx, dy);
   dump_widget (out, GTK_WIDGET (self), "code-view", self->code_view, dx, dy);
   dump_widget (out, GTK_WIDGET (self), "inspector", self->inspector, dx, dy);
+  dump_widget (out, GTK_WIDGET (self), "palette-search",
+               flint_palette_get_search_entry (FLINT_PALETTE (self->palette)), dx, dy);
   for (guint i = 0; i < flint_palette_get_n_visible (FLINT_PALETTE (self->palette)); i++)
     {
       const char *kind = flint_palette_get_visible_kind (FLINT_PALETTE (self->palette), i);
@@ -200,6 +203,42 @@ dump_allocations (gpointer user_data)
       dump_widget (out, GTK_WIDGET (self), name,
                    flint_palette_get_row_widget (FLINT_PALETTE (self->palette), kind), dx, dy);
     }
+#if HAVE_FLINT_CANVAS
+  /* Each node's first input and output port, where a drag between them starts and ends. */
+  if (self->pipeline != NULL && FLINT_IS_CANVAS (self->canvas) && gtk_widget_get_mapped (self->canvas))
+    {
+      GListModel *nodes = flint_pipeline_get_nodes (self->pipeline);
+      FlintViewport *viewport = flint_canvas_get_viewport (FLINT_CANVAS (self->canvas));
+
+      for (guint i = 0; i < g_list_model_get_n_items (nodes); i++)
+        {
+          g_autoptr (FlintNode) node = g_list_model_get_item (nodes, i);
+          const FlintNodeKind *kind = flint_node_get_kind (node);
+          double x, y;
+
+          if (kind == NULL || !flint_node_get_position (node, &x, &y))
+            continue;
+          for (guint d = 0; d < 2; d++)
+            {
+              GPtrArray *ports = d == 0 ? kind->inputs : kind->outputs;
+              double px, py, wx, wy;
+              graphene_point_t in, at;
+
+              if (ports == NULL || ports->len == 0)
+                continue;
+              flint_node_kind_get_port_point (kind, d == 0 ? FLINT_PORT_INPUT : FLINT_PORT_OUTPUT,
+                                              0, x, y, &px, &py);
+              flint_viewport_canvas_to_widget (viewport, px, py, &wx, &wy);
+              in = GRAPHENE_POINT_INIT (wx, wy);
+              if (!gtk_widget_compute_point (self->canvas, GTK_WIDGET (self), &in, &at))
+                continue;
+              g_string_append_printf (out, "flint-port %s.%s %d %d\n",
+                                      flint_node_get_id (node), d == 0 ? "in" : "out",
+                                      (int) (at.x + dx), (int) (at.y + dy));
+            }
+        }
+    }
+#endif
   if (self->pipeline != NULL)
     {
       GListModel *nodes = flint_pipeline_get_nodes (self->pipeline);
@@ -1425,6 +1464,21 @@ on_diagnostic_activated (FlintProblems *problems,
     }
 }
 
+/* With FLINT_DEBUG_CODE_FILE set, what the code view shows is written there after each
+ * regeneration, for end-to-end tests that drive the window from outside. */
+static void
+on_code_regenerated (FlintCodeView *view,
+                     FlintWindow   *self)
+{
+  const char *path = g_getenv ("FLINT_DEBUG_CODE_FILE");
+  g_autofree char *text = NULL;
+
+  if (path == NULL || path[0] == '\0')
+    return;
+  text = flint_code_view_dup_text (view, FLINT_CODE_TAB_PYTHON);
+  g_file_set_contents (path, text, -1, NULL);
+}
+
 static void
 build_panels (FlintWindow *self)
 {
@@ -1475,6 +1529,8 @@ build_panels (FlintWindow *self)
   adw_view_stack_page_set_icon_name (page, "emblem-system-symbolic");
 
   self->code_view = flint_code_view_new ();
+  g_signal_connect_object (self->code_view, "regenerated", G_CALLBACK (on_code_regenerated),
+                           self, 0);
   gtk_widget_set_size_request (self->code_view, 320, -1);
   self->problems = flint_problems_new ();
   gtk_widget_set_size_request (self->problems, 280, -1);
