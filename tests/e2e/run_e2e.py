@@ -700,31 +700,30 @@ def main():
         if broker:
             broker.stop()
 
-    passed = failed = 0
-    print()
+    # Passes first, failures last: meson's --print-errorlogs shows the end of the output.
+    passes, failures = [], []
     for p in pipelines:
         for lang in [l for l in langs if l in p.langs]:
             why = verdict(p, lang)
             took = ctx["elapsed"].get((lang, p.name))
             timing = f" ({took:.1f} s)" if took is not None else ""
             if why is None:
-                passed += 1
-                print(f"ok   {p.name} [{lang}]{timing}")
+                passes.append(f"ok   {p.name} [{lang}]{timing}")
             else:
-                failed += 1
-                print(f"FAIL {p.name} [{lang}]{timing}: {why}")
+                failures.append(f"FAIL {p.name} [{lang}]{timing}: {why}")
         if len(langs) == 2 and len(p.langs) == 2 and verdict(p, "python") is None and verdict(p, "scala") is None:
             why = same_rows(p)
             if why is None:
-                passed += 1
-                print(f"ok   {p.name} [python == scala]")
+                passes.append(f"ok   {p.name} [python == scala]")
             else:
-                failed += 1
-                print(f"FAIL {p.name} [python == scala]: {why}")
+                failures.append(f"FAIL {p.name} [python == scala]: {why}")
+    passed, failed = len(passes), len(failures)
+    print()
+    print("\n".join(passes + failures))
 
     print(f"\nKinds covered: {len({k for p in pipelines for k in p.kinds})}; "
           f"whole run {time.time() - started:.0f} s; work directory {args.work}"
-          + ("" if keep else " (removed)"))
+          + ("" if keep or failed else " (removed)"))
     if not keep and failed == 0:
         shutil.rmtree(args.work, ignore_errors=True)
     print(f"{passed} passed, {failed} failed")
