@@ -88,6 +88,29 @@ row_to_scheme (const GValue       *value,
   return g_variant_new_string (id != NULL ? id : "Adwaita");
 }
 
+/* An unset font is the system's monospace one: show that, not "None 0". */
+static gboolean
+font_to_button (GValue   *value,
+                GVariant *variant,
+                gpointer  user_data)
+{
+  const char *font = g_variant_get_string (variant, NULL);
+
+  g_value_set_string (value, font[0] != '\0' ? font : "Monospace 11");
+
+  return TRUE;
+}
+
+static GVariant *
+button_to_font (const GValue       *value,
+                const GVariantType *type,
+                gpointer            user_data)
+{
+  const char *font = g_value_get_string (value);
+
+  return g_variant_new_string (font != NULL ? font : "");
+}
+
 static void
 on_target_apply (FlintPreferences *self)
 {
@@ -158,7 +181,9 @@ flint_preferences_new (GSettings *settings)
   g_settings_bind (settings, "autosave-interval",
                    gtk_spin_button_get_adjustment (self->autosave_spin), "value",
                    G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind (settings, "code-font", self->font_button, "font", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind_with_mapping (settings, "code-font", self->font_button, "font",
+                                G_SETTINGS_BIND_DEFAULT, font_to_button, button_to_font,
+                                NULL, NULL);
   g_settings_bind_with_mapping (settings, "code-style-scheme", self->scheme_row, "selected",
                                 G_SETTINGS_BIND_DEFAULT, scheme_to_row, row_to_scheme,
                                 self, NULL);
