@@ -28,17 +28,10 @@ span_free (gpointer data)
   g_free (span);
 }
 
-static guint
-current_line (FlintEmitContext *ctx)
+static FlintWriter *
+span_writer (FlintEmitContext *ctx)
 {
-  const char *text = flint_writer_get_text (ctx->writer);
-  guint lines = 0;
-
-  for (const char *p = text; *p; p++)
-    if (*p == '\n')
-      lines++;
-
-  return lines;
+  return ctx->span_writer != NULL ? ctx->span_writer : ctx->writer;
 }
 
 void
@@ -48,8 +41,7 @@ flint_emit_span_begin (FlintEmitContext *ctx,
   FlintCodeSpan *span = g_new0 (FlintCodeSpan, 1);
 
   span->node_id = g_strdup (node_id);
-  /* A pending blank line is written before the next line: count it. */
-  span->first_line = current_line (ctx) + 1;
+  span->first_line = flint_writer_get_next_line (span_writer (ctx));
   g_ptr_array_add (ctx->spans, span);
 }
 
@@ -61,7 +53,7 @@ flint_emit_span_end (FlintEmitContext *ctx)
   g_return_if_fail (ctx->spans->len > 0);
 
   span = g_ptr_array_index (ctx->spans, ctx->spans->len - 1);
-  span->last_line = current_line (ctx);
+  span->last_line = flint_writer_get_n_lines (span_writer (ctx));
 }
 
 static char *

@@ -16,6 +16,8 @@ typedef struct
   FlintValidator *validator;   /* up to date: flows (schemas) of every port */
   FlintCodePlan  *plan;
   FlintWriter    *writer;
+  FlintWriter    *span_writer; /* where node functions are written, when not ctx->writer;
+                                * the emitter then shifts the spans into the final text */
   GPtrArray      *spans;       /* FlintCodeSpan: the emitter adds one per node function */
   const char     *source_name; /* the pipeline file's base name, or NULL */
 } FlintEmitContext;

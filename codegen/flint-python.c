@@ -2656,7 +2656,6 @@ flint_python_emit (FlintEmitContext  *ctx,
   g_autofree char *text = NULL;
   g_autofree char *results = g_strdup ("results");
   gboolean streaming_sinks = FALSE;
-  guint header_lines;
   Emit e = { 0 };
 
   e.ctx = ctx;
@@ -2665,6 +2664,7 @@ flint_python_emit (FlintEmitContext  *ctx,
 
   /* The functions go to a writer of their own first: what they use decides the imports. */
   e.w = body;
+  ctx->span_writer = body;
   for (guint i = 0; i < n; i++)
     {
       const FlintCodeStep *step = flint_code_plan_get_step (ctx->plan, i);
@@ -2738,22 +2738,28 @@ flint_python_emit (FlintEmitContext  *ctx,
     flint_writer_line (module, "from pyspark.sql.window import Window");
   emit_helpers (&e);
 
-  /* Spans were counted in the body: shift them by the header's lines. */
-  {
-    const char *head = flint_writer_get_text (module);
-    header_lines = 0;
-    for (const char *p = head; *p; p++)
-      header_lines += *p == '\n';
-  }
-  for (guint i = 0; i < ctx->spans->len; i++)
-    {
-      FlintCodeSpan *span = g_ptr_array_index (ctx->spans, i);
-      span->first_line += header_lines;
-      span->last_line += header_lines;
-    }
-
   text = flint_writer_finish (body);
   blank_lines (&e, 2);
+
+  /* Spans were counted in the body: shift them to where the body lands in the module
+   * (flint_writer_lines drops the body's leading blank lines). */
+  {
+    guint offset = flint_writer_get_next_line (module) - 1;
+    const char *p = text;
+
+    while (*p == '\n')
+      {
+        offset--;
+        p++;
+      }
+    for (guint i = 0; i < ctx->spans->len; i++)
+      {
+        FlintCodeSpan *span = g_ptr_array_index (ctx->spans, i);
+        span->first_line += offset;
+        span->last_line += offset;
+      }
+  }
+
   flint_writer_lines (module, text);
 
   return TRUE;

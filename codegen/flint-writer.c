@@ -17,6 +17,7 @@ struct _FlintWriter
   GString  *text;
   guint     indent_width;
   guint     level;
+  guint     n_lines;        /* lines written so far, for the code view's spans */
   gboolean  pending_blank;
 };
 
@@ -150,6 +151,7 @@ flush_blank (FlintWriter *self)
   if (self->pending_blank)
     {
       g_string_append_c (self->text, '\n');
+      self->n_lines++;
       self->pending_blank = FALSE;
     }
 }
@@ -163,6 +165,8 @@ append_indented (FlintWriter *self,
   while (length > 0 && (text[length - 1] == ' ' || text[length - 1] == '\t'
                         || text[length - 1] == '\r'))
     length--;
+
+  self->n_lines++;
 
   if (length == 0)
     {
@@ -270,9 +274,27 @@ flint_writer_finish (FlintWriter *self)
   text = g_string_free (g_steal_pointer (&self->text), FALSE);
   self->text = g_string_new (NULL);
   self->level = 0;
+  self->n_lines = 0;
   self->pending_blank = FALSE;
 
   return text;
+}
+
+guint
+flint_writer_get_n_lines (FlintWriter *self)
+{
+  g_return_val_if_fail (FLINT_IS_WRITER (self), 0);
+
+  return self->n_lines;
+}
+
+guint
+flint_writer_get_next_line (FlintWriter *self)
+{
+  g_return_val_if_fail (FLINT_IS_WRITER (self), 0);
+
+  /* A blank line asked for is written before the next line. */
+  return self->n_lines + (self->pending_blank ? 1 : 0) + 1;
 }
 
 /* Literals */

@@ -33,6 +33,10 @@ void         flint_writer_lines                  (FlintWriter *self,
                                                   const char  *text);
 /* Asks for a blank line before the next line; collapses with others. */
 void         flint_writer_blank                  (FlintWriter *self);
+/* How many lines are written, and the number (1-based) the next line will have,
+ * counting a blank line that was asked for. */
+guint        flint_writer_get_n_lines            (FlintWriter *self);
+guint        flint_writer_get_next_line          (FlintWriter *self);
 /* The text so far (borrowed), ending in a newline unless empty. */
 const char  *flint_writer_get_text               (FlintWriter *self);
 /* The text, leaving the writer empty. */
