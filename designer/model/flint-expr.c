@@ -79,7 +79,7 @@ typedef struct
 struct _FlintExprScope
 {
   FlintSchema *schema;      /* nullable: unknown */
-  GArray      *qualifiers;  /* Qualifier */
+  GArray      *qualifiers;  /* Qualifier; NULL until the first is added */
   FlintSchema *empty;       /* candidates for a field of an atomic type: none */
 };
 
@@ -584,7 +584,8 @@ static GArray *
 tokenize (const char  *text,
           GError     **error)
 {
-  g_autoptr(GArray) tokens = g_array_new (FALSE, TRUE, sizeof (Token));
+  /* About one token in four bytes of a typical expression: grown once or not at all. */
+  g_autoptr(GArray) tokens = g_array_sized_new (FALSE, TRUE, sizeof (Token), strlen (text) / 4 + 8);
   g_autoptr(GArray) opens = g_array_new (FALSE, FALSE, sizeof (Open));
   gsize p = 0;
 
@@ -1441,6 +1442,18 @@ qualifier_clear (gpointer data)
   g_clear_pointer (&q->schema, flint_schema_unref);
 }
 
+/* One empty schema for every scope: a scope is made for each expression checked, and
+ * nothing writes to this one (too small to ever get a lookup index). */
+static FlintSchema *
+empty_schema (void)
+{
+  static FlintSchema *empty;
+
+  if (g_once_init_enter (&empty))
+    g_once_init_leave (&empty, flint_schema_new ());
+  return empty;
+}
+
 /**
  * flint_expr_scope_new:
  * @schema: (nullable): the unqualified schema; %NULL when unknown
@@ -1452,9 +1465,7 @@ flint_expr_scope_new (FlintSchema *schema)
 
   self->schema = schema ? flint_schema_ref (schema) : NULL;
   /* Created here, not lazily, so that checking never writes to a shared scope. */
-  self->empty = flint_schema_new ();
-  self->qualifiers = g_array_new (FALSE, TRUE, sizeof (Qualifier));
-  g_array_set_clear_func (self->qualifiers, qualifier_clear);
+  self->empty = flint_schema_ref (empty_schema ());
   return self;
 }
 
@@ -1473,6 +1484,12 @@ flint_expr_scope_add (FlintExprScope *self,
 
   g_return_if_fail (self != NULL);
   g_return_if_fail (qualifier != NULL);
+
+  if (self->qualifiers == NULL)
+    {
+      self->qualifiers = g_array_new (FALSE, TRUE, sizeof (Qualifier));
+      g_array_set_clear_func (self->qualifiers, qualifier_clear);
+    }
 
   for (guint i = 0; i < self->qualifiers->len; i++)
     {
@@ -1499,7 +1516,7 @@ flint_expr_scope_free (FlintExprScope *self)
 
   g_clear_pointer (&self->schema, flint_schema_unref);
   g_clear_pointer (&self->empty, flint_schema_unref);
-  g_array_unref (self->qualifiers);
+  g_clear_pointer (&self->qualifiers, g_array_unref);
   g_free (self);
 }
 
@@ -1507,7 +1524,7 @@ static Qualifier *
 find_qualifier (FlintExprScope *scope,
                 const char     *name)
 {
-  for (guint i = 0; i < scope->qualifiers->len; i++)
+  for (guint i = 0; scope->qualifiers != NULL && i < scope->qualifiers->len; i++)
     {
       Qualifier *q = &g_array_index (scope->qualifiers, Qualifier, i);
 
