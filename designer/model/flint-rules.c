@@ -678,6 +678,21 @@ rule_window (FlintRuleContext *ctx)
   flint_rule_context_take_output (ctx, NULL, g_steal_pointer (&output), flint_rule_context_input_flags (ctx));
 }
 
+/* Replaces a schema shared with an input by a copy, once, before the first change. */
+static void
+own_copy (FlintSchema **schema,
+          gboolean     *copied)
+{
+  FlintSchema *copy;
+
+  if (*copied)
+    return;
+  copy = flint_schema_copy (*schema);
+  flint_schema_unref (*schema);
+  *schema = copy;
+  *copied = TRUE;
+}
+
 static void
 rule_union (FlintRuleContext *ctx)
 {
@@ -698,8 +713,10 @@ rule_union (FlintRuleContext *ctx)
   if (inputs->len > 0 && known)
     {
       FlintSchema *first = flint_flow_get_schema (g_ptr_array_index (inputs, 0));
+      gboolean copied = FALSE;
 
-      output = flint_schema_copy (first);
+      /* Shared with the first input until a column differs: most unions pass it through. */
+      output = flint_schema_ref (first);
 
       for (guint i = 1; i < inputs->len; i++)
         {
@@ -728,6 +745,7 @@ rule_union (FlintRuleContext *ctx)
                     flint_rule_context_report (ctx, FLINT_SEVERITY_ERROR, "union-mismatch", NULL,
                                                _("add the column to every input, or allow missing columns"),
                                                _("column '%s' of input %u is missing from input 1"), theirs->name, i + 1);
+                  own_copy (&output, &copied);
                   flint_schema_append (output, theirs->name, theirs->type, TRUE);
                   continue;
                 }
@@ -746,9 +764,11 @@ rule_union (FlintRuleContext *ctx)
                                              _("column '%s' is %s in input 1 but %s in input %u"),
                                              ours->name, a, b, i + 1);
                 }
-              else
+              else if (!flint_data_type_equal (common, ours->type) || (!ours->nullable && theirs->nullable))
                 {
                   g_autofree char *name = g_strdup (ours->name);
+
+                  own_copy (&output, &copied);
                   flint_schema_set_column (output, name, common, ours->nullable || theirs->nullable);
                 }
             }

@@ -40,7 +40,7 @@ column_free (gpointer data)
 {
   FlintColumn *column = data;
 
-  g_free (column->name);
+  /* The name lives in the same block (column_new). */
   g_clear_pointer (&column->type, flint_data_type_unref);
   g_free (column);
 }
@@ -50,9 +50,12 @@ column_new (const char    *name,
             FlintDataType *type,
             gboolean       nullable)
 {
-  FlintColumn *column = g_new0 (FlintColumn, 1);
+  gsize length = strlen (name);
+  FlintColumn *column = g_malloc (sizeof (FlintColumn) + length + 1);
 
-  column->name = g_strdup (name);
+  /* One block for the column and its name: half the allocations, and the name a
+   * lookup compares sits next to the column. */
+  column->name = memcpy ((char *) (column + 1), name, length + 1);
   column->type = type ? flint_data_type_ref (type) : NULL;
   column->nullable = !!nullable;
   return column;
