@@ -70,7 +70,12 @@ flint_cli_generate (int    argc,
       return EXIT_UNREADABLE;
     }
 
-  code = flint_codegen_generate (pipeline, language, FALSE, &error);
+  {
+    g_autofree char *source_name = g_file_get_basename (file);
+
+    /* The header names the pipeline file the program came from. */
+    code = flint_codegen_generate_for_file (pipeline, language, FALSE, source_name, &error);
+  }
   if (code == NULL)
     {
       g_printerr ("%s: %s\n", files[0], error->message);

@@ -21,13 +21,25 @@ struct _FlintCodePlan
 
 G_DEFINE_QUARK (flint-codegen-error-quark, flint_codegen_error)
 
+/* What the module defines or imports, and the builtins generated code (any, type, dict)
+ * or a user's code node may call: a node's function must not shadow them. */
 static const char *python_reserved[] = {
-  "build", "main", "spark", "F", "T", "DataFrame", "SparkSession", "Window", "StorageLevel", NULL
+  "build", "main", "spark", "F", "T", "DataFrame", "SparkSession", "Window", "StorageLevel",
+  "StreamingQuery", "Iterator", "contextmanager", "os",
+  "filter", "map", "sorted", "sum", "min", "max", "len", "list", "dict", "set", "str", "int",
+  "float", "round", "range", "type", "id", "input", "open", "print", "zip", "any", "all",
+  "format", "hash", "iter", "next", "object", "slice", "abs", "bool", "bytes", "pow", "repr",
+  "reversed", "vars", "tuple", "enumerate", "isinstance", "getattr", "super", "callable", NULL
 };
 
+/* What the object defines or imports, and the Predef and scala names a method would
+ * shadow inside the object (println in a code node, Seq and Map in build). */
 static const char *scala_reserved[] = {
   "build", "main", "spark", "functions", "DataFrame", "SparkSession", "Window", "StorageLevel",
-  "Column", "Trigger", NULL
+  "Column", "Trigger", "StreamingQuery", "StructType", "Row", "F", "secret", "databricksSecret",
+  "print", "println", "printf", "assert", "assume", "require", "identity", "implicitly", "locally",
+  "classOf", "sys", "math", "scala", "java", "org", "Some", "None", "Option", "List", "Map", "Seq",
+  "Set", "Array", "String", "Int", "Long", "Double", "Boolean", "Any", "Unit", "Nil", NULL
 };
 
 const char *
@@ -124,6 +136,15 @@ ordered_inputs (FlintPipeline *pipeline,
 }
 
 static char *
+variable_name (const char    *function,
+               FlintLanguage  language)
+{
+  return g_strconcat (function, language == FLINT_LANGUAGE_PYTHON ? "_df" : "Df", NULL);
+}
+
+/* A function name no other step uses, whose variable (function + "_df" or "Df") no other
+ * step uses as a function or a variable either; both are marked used. */
+static char *
 unique_name (GHashTable    *used,
              FlintLanguage  language,
              FlintNode     *node)
@@ -145,19 +166,16 @@ unique_name (GHashTable    *used,
       base = suffixed;
     }
 
-  if (!g_hash_table_contains (used, base))
+  for (guint n = 1;; n++)
     {
-      g_hash_table_add (used, g_strdup (base));
-      return g_steal_pointer (&base);
-    }
+      g_autofree char *candidate = n == 1 ? g_strdup (base)
+                                 : g_strdup_printf (language == FLINT_LANGUAGE_PYTHON ? "%s_%u" : "%s%u", base, n);
+      g_autofree char *variable = variable_name (candidate, language);
 
-  for (guint n = 2;; n++)
-    {
-      g_autofree char *candidate = g_strdup_printf (language == FLINT_LANGUAGE_PYTHON ? "%s_%u" : "%s%u", base, n);
-
-      if (!g_hash_table_contains (used, candidate))
+      if (!g_hash_table_contains (used, candidate) && !g_hash_table_contains (used, variable))
         {
           g_hash_table_add (used, g_strdup (candidate));
+          g_hash_table_add (used, g_steal_pointer (&variable));
           return g_steal_pointer (&candidate);
         }
     }
@@ -205,7 +223,7 @@ flint_code_plan_new (FlintPipeline  *pipeline,
 
       step->node = g_object_ref (node);
       step->function = unique_name (used, language, node);
-      step->variable = g_strconcat (step->function, language == FLINT_LANGUAGE_PYTHON ? "_df" : "Df", NULL);
+      step->variable = variable_name (step->function, language);
       step->inputs = ordered_inputs (pipeline, node);
       g_ptr_array_add (self->steps, step);
       g_hash_table_insert (self->by_id, (gpointer) flint_node_get_id (node), step);

@@ -84,6 +84,16 @@ flint_codegen_generate (FlintPipeline  *pipeline,
                         gboolean        allow_invalid,
                         GError        **error)
 {
+  return flint_codegen_generate_for_file (pipeline, language, allow_invalid, NULL, error);
+}
+
+FlintGeneratedCode *
+flint_codegen_generate_for_file (FlintPipeline  *pipeline,
+                                 FlintLanguage   language,
+                                 gboolean        allow_invalid,
+                                 const char     *source_name,
+                                 GError        **error)
+{
   g_autoptr(FlintValidator) validator = NULL;
   g_autoptr(FlintCodePlan) plan = NULL;
   g_autoptr(FlintWriter) writer = NULL;
@@ -131,6 +141,7 @@ flint_codegen_generate (FlintPipeline  *pipeline,
   ctx.plan = plan;
   ctx.writer = writer;
   ctx.spans = spans;
+  ctx.source_name = source_name != NULL && *source_name != '\0' ? source_name : NULL;
 
   if (language == FLINT_LANGUAGE_PYTHON)
     ok = flint_python_emit (&ctx, error);

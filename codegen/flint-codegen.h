@@ -73,6 +73,13 @@ FlintGeneratedCode  *flint_codegen_generate           (FlintPipeline  *pipeline,
                                                        FlintLanguage   language,
                                                        gboolean        allow_invalid,
                                                        GError        **error);
+/* The same, with the header naming the pipeline file it came from: @source_name is
+ * the file's base name (customer-join.flint.yaml), or NULL for none. */
+FlintGeneratedCode  *flint_codegen_generate_for_file  (FlintPipeline  *pipeline,
+                                                       FlintLanguage   language,
+                                                       gboolean        allow_invalid,
+                                                       const char     *source_name,
+                                                       GError        **error);
 void                 flint_generated_code_free        (FlintGeneratedCode *self);
 const char          *flint_generated_code_get_text    (FlintGeneratedCode *self);
 /* customer_join.py, CustomerJoin.scala */

@@ -370,6 +370,7 @@ typedef struct
   gboolean          need_env_secret;
   gboolean          need_databricks_secret;
   gboolean          need_job;
+  gboolean          batch_sinks;  /* a sink that writes a batch, giving None to build() */
   GHashTable       *packages;  /* Maven coordinates main() asks for */
 } Emit;
 
@@ -1604,6 +1605,22 @@ emit_join (Emit *e, FlintNode *node, const char *left, const char *right)
       g_autofree char *text = flat_string (literal);
       py_add (call, py_atomf ("how=%s", text));
     }
+
+    /* With a condition too, keys of the same name still appear once, as the rule says:
+     * the left side's copy stays where it is. */
+    if (same_names && !g_str_has_prefix (spark_how, "left_"))
+      {
+        Py *chain = py_chain (call);
+
+        for (guint i = 0; i < array_length (keys); i++)
+          {
+            g_autofree char *quoted = flint_writer_sql_identifier (record_string (keys, i, "right"));
+            g_autofree char *qualified = g_strconcat ("right.", quoted, NULL);
+
+            py_add (py_trailer (chain, "drop"), py_add (py_call ("F.col"), py_str (qualified)));
+          }
+        call = chain;
+      }
     emit_return (e, call);
   }
 }
@@ -1739,7 +1756,11 @@ emit_quality (Emit *e, FlintNode *node, const char *input)
 
   emit_assign (e, "out", py_add (py_call ("checked.where"), py_atom ("F.size(\"failed_expectations\") == 0")));
   emit_assign (e, "out", py_add (py_call ("out.drop"), py_str ("failed_expectations")));
-  emit_assign (e, "quarantine", py_add (py_call ("checked.where"), py_atom ("F.size(\"failed_expectations\") > 0")));
+  /* Failing rows go to the quarantine output only when asked to; else it stays empty. */
+  if (g_strcmp0 (on_failure, "quarantine") == 0)
+    emit_assign (e, "quarantine", py_add (py_call ("checked.where"), py_atom ("F.size(\"failed_expectations\") > 0")));
+  else
+    emit_assign (e, "quarantine", py_add (py_call ("checked.where"), py_atom ("F.lit(False)")));
   flint_writer_line (e->w, "return out, quarantine");
 }
 
@@ -2212,23 +2233,59 @@ emit_transform (Emit                *e,
       const FlintColumn *c = schema && column ? flint_schema_lookup (schema, column) : NULL;
       gboolean map = c && c->type && flint_data_type_get_kind (c->type) == FLINT_TYPE_KIND_MAP;
       g_autofree char *function = g_strdup_printf ("F.%sexplode%s", position ? "pos" : "", outer ? "_outer" : "");
-      Py *generator = py_chain (py_add (py_call (function), py_col (column ? column : "")));
-      Py *alias = py_trailer (generator, "alias");
+      g_autoptr(GPtrArray) outputs = g_ptr_array_new ();
+      Py *generator = py_add (py_call (function), py_col (column ? column : ""));
+      Py *chain;
+      Py *temporary;
 
       if (position)
-        py_add (alias, py_str ("pos"));
+        g_ptr_array_add (outputs, "pos");
       if (map)
         {
-          py_add (alias, py_str ("key"));
-          py_add (alias, py_str ("value"));
+          g_ptr_array_add (outputs, "key");
+          g_ptr_array_add (outputs, "value");
         }
       else
-        py_add (alias, py_str (!is_blank (as) ? as : "col"));
+        g_ptr_array_add (outputs, (gpointer) (!is_blank (as) ? as : "col"));
 
-      call = py_method (in, "select");
-      py_add (call, py_str ("*"));
-      py_add (call, generator);
-      emit_return (e, call);
+      /* One new column replaces a column of its name in place, as withColumn does. */
+      if (outputs->len == 1)
+        {
+          call = py_method (in, "withColumn");
+          py_add (call, py_str (g_ptr_array_index (outputs, 0)));
+          py_add (call, generator);
+          emit_return (e, call);
+          return TRUE;
+        }
+
+      /* Several: generated under temporary names, then set one by one with the same rule. */
+      chain = py_chain (py_add (py_method (in, "select"), py_str ("*")));
+      generator = py_chain (generator);
+      temporary = py_trailer (generator, "alias");
+      for (guint i = 0; i < outputs->len; i++)
+        {
+          g_autofree char *name = g_strconcat ("__flint_", (const char *) g_ptr_array_index (outputs, i), NULL);
+          py_add (temporary, py_str (name));
+        }
+      py_add (chain->base, generator);
+      for (guint i = 0; i < outputs->len; i++)
+        {
+          g_autofree char *name = g_strconcat ("__flint_", (const char *) g_ptr_array_index (outputs, i), NULL);
+          Py *with = py_trailer (chain, "withColumn");
+
+          py_add (with, py_str (g_ptr_array_index (outputs, i)));
+          py_add (with, py_col (name));
+        }
+      {
+        Py *drop = py_trailer (chain, "drop");
+
+        for (guint i = 0; i < outputs->len; i++)
+          {
+            g_autofree char *name = g_strconcat ("__flint_", (const char *) g_ptr_array_index (outputs, i), NULL);
+            py_add (drop, py_str (name));
+          }
+      }
+      emit_return (e, chain);
     }
   else if (g_str_equal (kind, "sql"))
     {
@@ -2521,6 +2578,10 @@ emit_main (Emit *e)
   flint_writer_indent (e->w);
   emit_assign (e, "spark", chain);
 
+  /* The session stops however the job ends, so a batch job's driver exits with it. */
+  flint_writer_line (e->w, "try:");
+  flint_writer_indent (e->w);
+
   if (catalog != NULL && JSON_NODE_HOLDS_VALUE (catalog) && json_node_get_value_type (catalog) == G_TYPE_STRING)
     {
       g_autofree char *lit = flint_writer_python_string_literal (json_node_get_string (catalog));
@@ -2539,11 +2600,23 @@ emit_main (Emit *e)
 
   if (e->streaming)
     {
+      /* Streams run until they stop (available-now and once triggers) or fail. */
       flint_writer_line (e->w, "for query in build(spark).values():");
-      flint_writer_line (e->w, "    query.awaitTermination()");
+      flint_writer_indent (e->w);
+      if (e->batch_sinks)
+        {
+          flint_writer_line (e->w, "if query is not None:");
+          flint_writer_line (e->w, "    query.awaitTermination()");
+        }
+      else
+        flint_writer_line (e->w, "query.awaitTermination()");
+      flint_writer_dedent (e->w);
     }
   else
     flint_writer_line (e->w, "build(spark)");
+  flint_writer_dedent (e->w);
+  flint_writer_line (e->w, "finally:");
+  flint_writer_line (e->w, "    spark.stop()");
   flint_writer_dedent (e->w);
 }
 
@@ -2675,6 +2748,7 @@ flint_python_emit (FlintEmitContext  *ctx,
         {
           FlintFlow *flow = flint_validator_get_input (ctx->validator, flint_node_get_id (step->node), NULL);
           streaming_sinks |= flow && flint_flow_is_streaming (flow);
+          e.batch_sinks |= !(flow && flint_flow_is_streaming (flow));
         }
     }
   for (guint m = 2;; m++)

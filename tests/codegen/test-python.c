@@ -523,6 +523,319 @@ test_job_description (void)
   g_assert_nonnull (strstr (text, "spark.addTag(\"flint:\" + node_id)"));
 }
 
+static char *
+generate_yaml (const char *yaml, gboolean allow_invalid)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlintPipeline) pipeline = flint_pipeline_load_from_data (flint_catalog_get_default (), yaml, -1, &error);
+
+  g_assert_no_error (error);
+  return generate (pipeline, allow_invalid);
+}
+
+#define PEOPLE_YAML \
+  "  - id: people\n" \
+  "    kind: source.parquet\n" \
+  "    params: {path: data/people.parquet}\n" \
+  "    schema: [{name: id, type: long}, {name: name, type: string}, {name: tags, type: array<string>}]\n"
+
+/* The quarantine output holds the failing rows only when they are quarantined: dropped
+ * (or failing) rows go nowhere, as the designer's rule says. */
+#define QUARANTINE_YAML \
+    "flint: 1\n" \
+    "name: checks\n" \
+    "job: {mode: batch}\n" \
+    "nodes:\n" \
+    PEOPLE_YAML \
+    "  - id: checked\n" \
+    "    kind: transform.quality\n" \
+    "    params:\n" \
+    "      on_failure: %s\n" \
+    "      expectations: [{name: has_name, column: name, rule: not_null}]\n" \
+    "  - {id: passed, kind: sink.parquet, params: {path: out/passed/}}\n" \
+    "  - {id: quarantined, kind: sink.parquet, params: {path: out/quarantined/}}\n" \
+    "edges:\n" \
+    "  - {from: people, to: checked}\n" \
+    "  - {from: checked, to: passed}\n" \
+    "  - {from: checked.quarantine, to: quarantined}\n"
+
+static void
+test_quarantine (void)
+{
+  static const char *failing = "    quarantine = checked.where(F.size(\"failed_expectations\") > 0)\n";
+  static const char *empty = "    quarantine = checked.where(F.lit(False))\n";
+  const char *modes[] = { "drop", "fail", "quarantine" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (modes); i++)
+    {
+      g_autofree char *yaml = g_strdup_printf (QUARANTINE_YAML, modes[i]);
+      g_autofree char *text = generate_yaml (yaml, FALSE);
+      gboolean quarantined = g_str_equal (modes[i], "quarantine");
+
+      g_test_message ("on_failure: %s", modes[i]);
+      g_assert_true ((strstr (text, failing) != NULL) == quarantined);
+      g_assert_true ((strstr (text, empty) != NULL) == !quarantined);
+      g_assert_nonnull (strstr (text, "    out = checked.where(F.size(\"failed_expectations\") == 0)\n"));
+    }
+}
+
+/* An exploded column takes the place of a column of its name, as withColumn does (the
+ * rule's schema); it never adds a second column of the same name. */
+#define EXPLODE_YAML \
+    "flint: 1\n" \
+    "name: explode\n" \
+    "job: {mode: batch}\n" \
+    "nodes:\n" \
+    PEOPLE_YAML \
+    "  - id: tag_rows\n" \
+    "    kind: transform.explode\n" \
+    "    params: {column: tags, as: %s, position: %s}\n" \
+    "  - {id: written, kind: sink.parquet, params: {path: out/x/}}\n" \
+    "edges:\n" \
+    "  - {from: people, to: tag_rows}\n" \
+    "  - {from: tag_rows, to: written}\n"
+
+static void
+test_explode (void)
+{
+  g_autofree char *same = g_strdup_printf (EXPLODE_YAML, "tags", "false");
+  g_autofree char *with_pos = g_strdup_printf (EXPLODE_YAML, "name", "true");
+  g_autofree char *text = generate_yaml (same, FALSE);
+  g_autofree char *pos_text = NULL;
+
+  g_assert_nonnull (strstr (text, "    return people.withColumn(\"tags\", F.explode(F.col(\"tags\")))\n"));
+  g_assert_null (strstr (text, ".select(\"*\""));
+
+  /* Position and element: each set in place or appended, in the rule's order. */
+  pos_text = generate_yaml (with_pos, FALSE);
+  g_assert_nonnull (strstr (pos_text,
+                            "        people.select(\n"
+                            "            \"*\", F.posexplode(F.col(\"tags\")).alias(\"__flint_pos\", \"__flint_name\")\n"
+                            "        )\n"
+                            "        .withColumn(\"pos\", F.col(\"__flint_pos\"))\n"
+                            "        .withColumn(\"name\", F.col(\"__flint_name\"))\n"
+                            "        .drop(\"__flint_pos\", \"__flint_name\")\n"));
+}
+
+/* Keys of the same name joined with a condition too: one copy of each key, the left's,
+ * as the rule and the Scala program keep. */
+#define JOIN_YAML \
+    "flint: 1\n" \
+    "name: join\n" \
+    "job: {mode: batch}\n" \
+    "nodes:\n" \
+    PEOPLE_YAML \
+    "  - id: other\n" \
+    "    kind: source.parquet\n" \
+    "    params: {path: data/other.parquet}\n" \
+    "    schema: [{name: id, type: long}, {name: score, type: int}]\n" \
+    "  - id: joined\n" \
+    "    kind: transform.join\n" \
+    "    params: {how: %s, keys: [{left: id, right: id}], condition: 'right.score > 1'}\n" \
+    "  - {id: written, kind: sink.parquet, params: {path: out/x/}}\n" \
+    "edges:\n" \
+    "  - {from: people, to: joined.left}\n" \
+    "  - {from: other, to: joined.right}\n" \
+    "  - {from: joined, to: written}\n"
+
+static void
+test_join_keys_once (void)
+{
+  g_autofree char *inner = g_strdup_printf (JOIN_YAML, "inner");
+  g_autofree char *semi = g_strdup_printf (JOIN_YAML, "semi");
+  g_autofree char *text = generate_yaml (inner, FALSE);
+  g_autofree char *semi_text = generate_yaml (semi, FALSE);
+
+  g_assert_nonnull (strstr (text, "    condition = F.expr(\"left.id = right.id AND (right.score > 1)\")\n"));
+  g_assert_nonnull (strstr (text, "    return left.join(right, on=condition, how=\"inner\").drop(F.col(\"right.id\"))\n"));
+  /* A semi join keeps the left side only: nothing to drop. */
+  g_assert_nonnull (strstr (semi_text, "    return left.join(right, on=condition, how=\"left_semi\")\n"));
+}
+
+/* A batch job stops its session however build() ends; a streaming job waits for its
+ * queries first (a batch sink among them gives None). */
+static void
+test_main (void)
+{
+  g_autoptr(FlintPipeline) batch = load ("data/examples/customer-join.flint.yaml");
+  g_autoptr(FlintPipeline) streaming = load ("data/examples/streaming-click-counter.flint.yaml");
+  g_autofree char *batch_text = generate (batch, FALSE);
+  g_autofree char *streaming_text = generate (streaming, FALSE);
+
+  g_assert_nonnull (strstr (batch_text,
+                            "    try:\n"
+                            "        build(spark)\n"
+                            "    finally:\n"
+                            "        spark.stop()\n"));
+  g_assert_nonnull (strstr (streaming_text,
+                            "    try:\n"
+                            "        for query in build(spark).values():\n"
+                            "            query.awaitTermination()\n"
+                            "    finally:\n"
+                            "        spark.stop()\n"));
+}
+
+static gboolean
+is_python_builtin (const char *name)
+{
+  static const char *builtins[] = {
+    "filter", "map", "sorted", "sum", "min", "max", "len", "list", "dict", "set", "str", "int",
+    "float", "round", "range", "type", "id", "input", "open", "print", "zip", "any", "all",
+    "format", "hash", "iter", "next", "object", "slice", "abs", "bool", "bytes", "pow", "repr",
+    "reversed", "vars", NULL
+  };
+
+  return g_strv_contains (builtins, name);
+}
+
+/* Names that would shadow a builtin or the module's own are suffixed; no step's variable
+ * is another step's function or variable; the same names whatever the node order. */
+static void
+test_names (void)
+{
+  static const char *yaml =
+    "flint: 1\n"
+    "name: names\n"
+    "job: {mode: batch}\n"
+    "nodes:\n"
+    "  - {id: a, kind: source.rows, label: orders, params: {count: 3}}\n"
+    "  - {id: b, kind: transform.filter, label: orders df, params: {condition: 'id > 0'}}\n"
+    "  - {id: c, kind: transform.limit, label: orders_df_df, params: {count: 2}}\n"
+    "  - {id: d, kind: transform.sort, label: sorted, params: {order_by: [{column: id}]}}\n"
+    "  - {id: e, kind: transform.distinct, label: type}\n"
+    "  - {id: f, kind: transform.filter, label: any, params: {condition: 'id > 1'}}\n"
+    "  - {id: g, kind: transform.filter, label: os, params: {condition: 'id > 1'}}\n"
+    "  - {id: h, kind: transform.filter, label: print, params: {condition: 'id > 1'}}\n"
+    "  - {id: i, kind: sink.console, label: filter}\n"
+    "edges:\n"
+    "  - {from: a, to: b}\n"
+    "  - {from: b, to: c}\n"
+    "  - {from: c, to: d}\n"
+    "  - {from: d, to: e}\n"
+    "  - {from: e, to: f}\n"
+    "  - {from: f, to: g}\n"
+    "  - {from: g, to: h}\n"
+    "  - {from: h, to: i}\n";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlintPipeline) pipeline = flint_pipeline_load_from_data (flint_catalog_get_default (), yaml, -1, &error);
+  g_autoptr(FlintCodePlan) plan = NULL;
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autofree char *text = NULL;
+  g_autofree char *out = NULL;
+
+  g_assert_no_error (error);
+  plan = flint_code_plan_new (pipeline, FLINT_LANGUAGE_PYTHON, &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < flint_code_plan_get_n_steps (plan); i++)
+    {
+      const FlintCodeStep *step = flint_code_plan_get_step (plan, i);
+      g_autofree char *expected = g_strconcat (step->function, "_df", NULL);
+
+      g_test_message ("%s: %s, %s", flint_node_get_id (step->node), step->function, step->variable);
+      g_assert_cmpstr (step->variable, ==, expected);
+      g_assert_false (is_python_builtin (step->function));
+      g_assert_false (g_str_equal (step->function, "os"));
+      g_assert_false (g_hash_table_contains (seen, step->function));
+      g_hash_table_add (seen, step->function);
+      g_assert_false (g_hash_table_contains (seen, step->variable));
+      g_hash_table_add (seen, step->variable);
+    }
+  g_assert_cmpstr (flint_code_plan_lookup (plan, "a")->function, ==, "orders");
+  g_assert_cmpstr (flint_code_plan_lookup (plan, "b")->function, ==, "orders_df_2");
+  g_assert_cmpstr (flint_code_plan_lookup (plan, "d")->function, ==, "sorted_step");
+  g_assert_cmpstr (flint_code_plan_lookup (plan, "e")->function, ==, "type_");
+  g_assert_cmpstr (flint_code_plan_lookup (plan, "g")->function, ==, "os_step");
+  g_assert_cmpstr (flint_code_plan_lookup (plan, "i")->function, ==, "filter_step");
+
+  /* And the module runs its build() wiring without calling a DataFrame. */
+  text = generate (pipeline, FALSE);
+  g_assert_cmpint (run_python ("import ast, builtins, sys\n"
+                               "tree = ast.parse(sys.stdin.read())\n"
+                               "defs = {n.name for n in tree.body if isinstance(n, ast.FunctionDef)}\n"
+                               "build = next(n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == 'build')\n"
+                               "assigned = {t.id for n in ast.walk(build) if isinstance(n, ast.Assign) for t in n.targets if isinstance(t, ast.Name)}\n"
+                               "print(sorted(defs & assigned), sorted(d for d in defs if d in ('sorted', 'type', 'any', 'print', 'filter', 'os')))\n",
+                               text, &out), ==, 0);
+  g_assert_cmpstr (out, ==, "[] []\n");
+}
+
+/* The header names the pipeline file, when the caller knows it, as a comment that
+ * cannot end early. */
+static void
+test_source_name (void)
+{
+  g_autoptr(FlintPipeline) pipeline = load ("data/examples/customer-join.flint.yaml");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlintGeneratedCode) code = NULL;
+  g_autoptr(FlintGeneratedCode) hostile_code = NULL;
+  g_autoptr(FlintGeneratedCode) plain = NULL;
+  g_autofree char *parsed = NULL;
+
+  code = flint_codegen_generate_for_file (pipeline, FLINT_LANGUAGE_PYTHON, FALSE, "customer-join.flint.yaml", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (flint_generated_code_get_text (code), "\n# From: customer-join.flint.yaml\n"));
+
+  plain = flint_codegen_generate (pipeline, FLINT_LANGUAGE_PYTHON, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_null (strstr (flint_generated_code_get_text (plain), "# From:"));
+
+  hostile_code = flint_codegen_generate_for_file (pipeline, FLINT_LANGUAGE_PYTHON, FALSE,
+                                                  "a\nimport os\r\u2028b.flint.yaml", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (flint_generated_code_get_text (hostile_code), "# From: a import os b.flint.yaml\n"));
+  g_assert_cmpint (run_python ("import ast,sys; t = ast.parse(sys.stdin.read()); "
+                               "print(sum(isinstance(n, ast.Import) for n in t.body))",
+                               flint_generated_code_get_text (hostile_code), &parsed), ==, 0);
+  g_assert_cmpstr (parsed, ==, "0\n");
+}
+
+/* Delta, JDBC and catalog tables refuse a schema given at read time: the declared one
+ * is the designer's alone. */
+static void
+test_no_read_schema (void)
+{
+  static const char *yaml =
+    "flint: 1\n"
+    "name: reads\n"
+    "job: {mode: batch}\n"
+    "nodes:\n"
+    "  - id: d\n"
+    "    kind: source.delta\n"
+    "    params: {path: data/d}\n"
+    "    schema: [{name: id, type: long}]\n"
+    "  - id: j\n"
+    "    kind: source.jdbc\n"
+    "    params: {url: 'jdbc:sqlite:x.db', table: t}\n"
+    "    schema: [{name: id, type: long}]\n"
+    "  - id: t\n"
+    "    kind: source.table\n"
+    "    params: {table: db.t}\n"
+    "    schema: [{name: id, type: long}]\n"
+    "  - id: p\n"
+    "    kind: source.parquet\n"
+    "    params: {path: data/p}\n"
+    "    schema: [{name: id, type: long}]\n"
+    "  - {id: u, kind: transform.union}\n"
+    "  - {id: w, kind: sink.parquet, params: {path: out/w/}}\n"
+    "edges:\n"
+    "  - {from: d, to: u}\n"
+    "  - {from: j, to: u}\n"
+    "  - {from: t, to: u}\n"
+    "  - {from: p, to: u}\n"
+    "  - {from: u, to: w}\n";
+  g_autofree char *text = generate_yaml (yaml, TRUE);
+  const char *p = text;
+  guint n = 0;
+
+  /* Only the Parquet read declares its schema. */
+  while ((p = strstr (p, ".schema(\"id BIGINT\")")) != NULL)
+    n++, p++;
+  g_assert_cmpuint (n, ==, 1);
+  g_assert_nonnull (strstr (text, "\ndef p(spark: SparkSession)"));
+  g_assert_true (strstr (text, ".schema(\"id BIGINT\")") > strstr (text, "\ndef p(spark: SparkSession)"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -548,6 +861,13 @@ main (int argc, char **argv)
   g_test_add_func ("/python/secrets", test_secrets);
   g_test_add_func ("/python/language", test_language);
   g_test_add_func ("/python/job-description", test_job_description);
+  g_test_add_func ("/python/quarantine", test_quarantine);
+  g_test_add_func ("/python/explode", test_explode);
+  g_test_add_func ("/python/join-keys-once", test_join_keys_once);
+  g_test_add_func ("/python/main", test_main);
+  g_test_add_func ("/python/names", test_names);
+  g_test_add_func ("/python/source-name", test_source_name);
+  g_test_add_func ("/python/no-read-schema", test_no_read_schema);
 
   return g_test_run ();
 }

@@ -223,7 +223,14 @@ def tag_lists(people: DataFrame) -> DataFrame:
 
 
 def tag_rows(tag_lists: DataFrame) -> DataFrame:
-    return tag_lists.select("*", F.posexplode_outer(F.col("tags")).alias("pos", "tag"))
+    return (
+        tag_lists.select(
+            "*", F.posexplode_outer(F.col("tags")).alias("__flint_pos", "__flint_tag")
+        )
+        .withColumn("pos", F.col("__flint_pos"))
+        .withColumn("tag", F.col("__flint_tag"))
+        .drop("__flint_pos", "__flint_tag")
+    )
 
 
 def tag_counts(spark: SparkSession, tag_rows: DataFrame) -> DataFrame:
@@ -273,7 +280,7 @@ def latest_per_country(unique_rows: DataFrame) -> DataFrame:
     return numbered.where(F.col("_flint_row") == 1).drop("_flint_row")
 
 
-def sorted(latest: DataFrame) -> DataFrame:
+def sorted_step(latest: DataFrame) -> DataFrame:
     return latest.orderBy(F.col("id").asc())
 
 
@@ -410,8 +417,8 @@ def build(spark: SparkSession) -> dict[str, None]:
     ranked_df = ranked(trimmed_df)
     unique_rows_df = unique_rows(ranked_df)
     latest_per_country_df = latest_per_country(unique_rows_df)
-    sorted_df = sorted(latest_per_country_df)
-    first_ten_df = first_ten(sorted_df)
+    sorted_step_df = sorted_step(latest_per_country_df)
+    first_ten_df = first_ten(sorted_step_df)
     some_df = some(first_ten_df)
     filled_df = filled(some_df)
     complete_df = complete(filled_df)
@@ -443,7 +450,10 @@ def main() -> None:
         .config("spark.sql.shuffle.partitions", "4")
         .getOrCreate()
     )
-    build(spark)
+    try:
+        build(spark)
+    finally:
+        spark.stop()
 
 
 if __name__ == "__main__":

@@ -96,7 +96,10 @@ def main() -> None:
         .config("spark.sql.session.timeZone", "UTC")
         .getOrCreate()
     )
-    build(spark)
+    try:
+        build(spark)
+    finally:
+        spark.stop()
 
 
 if __name__ == "__main__":

@@ -102,8 +102,11 @@ def main() -> None:
         )
         .getOrCreate()
     )
-    for query in build(spark).values():
-        query.awaitTermination()
+    try:
+        for query in build(spark).values():
+            query.awaitTermination()
+    finally:
+        spark.stop()
 
 
 if __name__ == "__main__":
