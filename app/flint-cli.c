@@ -36,6 +36,7 @@ static const Command commands[] = {
   { "catalog", cmd_catalog, N_("List the node kinds and their parameters") },
   { "export", flint_cli_export, N_("Write job specs for CI, or check them for drift") },
   { "generate", flint_cli_generate, N_("Write the PySpark or Scala program of a pipeline") },
+  { "check", flint_cli_check, N_("Have local Spark analyse a pipeline on empty inputs") },
   { "submit", flint_cli_submit, N_("Run a pipeline on a target (local Spark by default)") },
   { "status", flint_cli_status, N_("List recent runs, or show one with its progress") },
   { "cancel", flint_cli_cancel, N_("Stop a queued or running run") },

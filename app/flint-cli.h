@@ -40,6 +40,10 @@ int             flint_cli_cancel           (int            argc,
 int             flint_cli_logs             (int            argc,
                                             char         **argv);
 
+/* flint-cli-check.c */
+int             flint_cli_check            (int            argc,
+                                            char         **argv);
+
 int             flint_cli_export           (int            argc,
                                             char         **argv);
 
