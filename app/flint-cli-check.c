@@ -20,6 +20,7 @@
 
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -27,16 +28,17 @@
 #include "flint-codegen.h"
 #include "flint-model.h"
 
-/* Reads MANIFEST (the module, the steps, the job's conf), writes RESULT: per node
- * ok + schemas (Spark's JSON), error + message (+ condition and parameters of an
- * AnalysisException), skipped (an input failed), unknown (a source without schema) or
- * sink. Exit 3 with "fatal" when no session could start or the module does not import. */
+/* Reads MANIFEST (per pipeline: the module, the steps, the job's SQL conf), writes
+ * RESULT: per pipeline and node, ok + schemas (Spark's JSON), error + message (+ the
+ * condition and parameters of an AnalysisException), skipped (an input failed), unknown
+ * (a source without schema) or sink. One session serves every file given. Exit 3 with
+ * "fatal" when no session could start. */
 static const char driver_source[] =
-  "# flint-cli check's driver: analyses a generated PySpark module on empty inputs.\n"
-  "# argv: MANIFEST RESULT. Reads no data, runs no sink, starts a local session only.\n"
+  "# flint-cli check's driver: analyses generated PySpark modules on empty inputs.\n"
+  "# argv: MANIFEST RESULT. Reads no data, runs no sink, starts one local session for all.\n"
   "import importlib.util, inspect, json, sys\n"
   "man = json.load(open(sys.argv[1], encoding=\"utf-8\"))\n"
-  "out = {\"nodes\": {}}\n"
+  "out = {\"pipelines\": []}\n"
   "def done(code):\n"
   "    with open(sys.argv[2], \"w\", encoding=\"utf-8\") as f:\n"
   "        json.dump(out, f)\n"
@@ -47,18 +49,14 @@ static const char driver_source[] =
   "    from pyspark.errors import AnalysisException\n"
   "    b = SparkSession.builder.master(\"local[1]\").appName(\"flint-check\")\n"
   "    for k, v in [(\"spark.ui.enabled\", \"false\"), (\"spark.sql.shuffle.partitions\", \"1\"),\n"
-  "                 (\"spark.sql.session.timeZone\", \"UTC\")] + list(man[\"conf\"].items()):\n"
+  "                 (\"spark.sql.session.timeZone\", \"UTC\")]:\n"
   "        b = b.config(k, v)\n"
   "    spark = b.getOrCreate()\n"
   "    spark.sparkContext.setLogLevel(\"ERROR\")\n"
   "    out[\"spark_version\"] = spark.version\n"
-  "    spec = importlib.util.spec_from_file_location(\"flint_checked\", man[\"module\"])\n"
-  "    mod = importlib.util.module_from_spec(spec)\n"
-  "    spec.loader.exec_module(mod)\n"
   "except BaseException as e:\n"
   "    out[\"fatal\"] = f\"{type(e).__name__}: {e}\"\n"
   "    done(3)\n"
-  "frames, nodes = {}, out[\"nodes\"]\n"
   "def failed(e):\n"
   "    r = {\"status\": \"error\", \"message\": str(e), \"class\": type(e).__name__}\n"
   "    if isinstance(e, AnalysisException):\n"
@@ -66,51 +64,76 @@ static const char driver_source[] =
   "        r[\"condition\"] = get()\n"
   "        r[\"parameters\"] = e.getMessageParameters() or {}\n"
   "    return r\n"
-  "for step in man[\"steps\"]:\n"
-  "    node = step[\"node\"]\n"
-  "    if step[\"category\"] == \"sink\":\n"
-  "        nodes[node] = {\"status\": \"sink\"}\n"
-  "        continue\n"
-  "    args, missing = [], None\n"
-  "    for src, port in step[\"inputs\"]:\n"
-  "        key = src + \".\" + port if src + \".\" + port in frames else src + \".\"\n"
-  "        if key not in frames:\n"
-  "            missing = src\n"
-  "            break\n"
-  "        args.append(frames[key])\n"
-  "    if missing is not None:\n"
-  "        nodes[node] = {\"status\": \"skipped\", \"because\": missing}\n"
-  "        continue\n"
+  "def check(n, pipeline):\n"
+  "    nodes, frames = {}, {}\n"
+  "    spec = importlib.util.spec_from_file_location(f\"flint_checked_{n}\", pipeline[\"module\"])\n"
+  "    mod = importlib.util.module_from_spec(spec)\n"
   "    try:\n"
-  "        if step[\"category\"] == \"source\" and not step[\"call\"]:\n"
-  "            if step[\"schema\"] is None:\n"
-  "                nodes[node] = {\"status\": \"unknown\"}\n"
-  "                continue\n"
-  "            result = spark.createDataFrame([], StructType.fromJson(step[\"schema\"]))\n"
-  "        else:\n"
-  "            fn = getattr(mod, step[\"function\"])\n"
-  "            params = list(inspect.signature(fn).parameters.values())\n"
-  "            if params and params[0].annotation is SparkSession:\n"
-  "                args.insert(0, spark)\n"
-  "            result = fn(*args)\n"
-  "        results = result if isinstance(result, tuple) else (result,)\n"
-  "        schemas = [r.schema.jsonValue() for r in results]\n"
+  "        spec.loader.exec_module(mod)\n"
   "    except Exception as e:\n"
-  "        nodes[node] = failed(e)\n"
-  "        continue\n"
-  "    for port, r in zip(step[\"outputs\"], results):\n"
-  "        frames[node + \".\" + port] = r\n"
-  "    frames[node + \".\"] = results[0]\n"
-  "    nodes[node] = {\"status\": \"ok\", \"schemas\": schemas}\n"
+  "        return {\"fatal\": f\"{type(e).__name__}: {e}\", \"nodes\": nodes}\n"
+  "    for step in pipeline[\"steps\"]:\n"
+  "        node = step[\"node\"]\n"
+  "        if step[\"category\"] == \"sink\":\n"
+  "            nodes[node] = {\"status\": \"sink\"}\n"
+  "            continue\n"
+  "        args, missing = [], None\n"
+  "        for src, port in step[\"inputs\"]:\n"
+  "            key = src + \".\" + port if src + \".\" + port in frames else src + \".\"\n"
+  "            if key not in frames:\n"
+  "                missing = src\n"
+  "                break\n"
+  "            args.append(frames[key])\n"
+  "        if missing is not None:\n"
+  "            nodes[node] = {\"status\": \"skipped\", \"because\": missing}\n"
+  "            continue\n"
+  "        try:\n"
+  "            if step[\"category\"] == \"source\" and not step[\"call\"]:\n"
+  "                if step[\"schema\"] is None:\n"
+  "                    nodes[node] = {\"status\": \"unknown\"}\n"
+  "                    continue\n"
+  "                result = spark.createDataFrame([], StructType.fromJson(step[\"schema\"]))\n"
+  "            else:\n"
+  "                fn = getattr(mod, step[\"function\"])\n"
+  "                params = list(inspect.signature(fn).parameters.values())\n"
+  "                if params and params[0].annotation is SparkSession:\n"
+  "                    args.insert(0, spark)\n"
+  "                result = fn(*args)\n"
+  "            results = result if isinstance(result, tuple) else (result,)\n"
+  "            schemas = [r.schema.jsonValue() for r in results]\n"
+  "        except Exception as e:\n"
+  "            nodes[node] = failed(e)\n"
+  "            continue\n"
+  "        for port, r in zip(step[\"outputs\"], results):\n"
+  "            frames[node + \".\" + port] = r\n"
+  "        frames[node + \".\"] = results[0]\n"
+  "        nodes[node] = {\"status\": \"ok\", \"schemas\": schemas}\n"
+  "    return {\"nodes\": nodes}\n"
+  "for n, pipeline in enumerate(man[\"pipelines\"]):\n"
+  "    # The job's SQL settings change analysis (case sensitivity, ANSI mode): each its own.\n"
+  "    saved = {k: spark.conf.get(k, None) for k in pipeline[\"conf\"]}\n"
+  "    for k, v in pipeline[\"conf\"].items():\n"
+  "        spark.conf.set(k, v)\n"
+  "    out[\"pipelines\"].append(check(n, pipeline))\n"
+  "    for k, v in saved.items():\n"
+  "        if v is None:\n"
+  "            spark.conf.unset(k)\n"
+  "        else:\n"
+  "            spark.conf.set(k, v)\n"
+  "    spark.catalog.clearCache()\n"
+  "    for t in spark.catalog.listTables():\n"
+  "        if t.isTemporary:\n"
+  "            spark.catalog.dropTempView(t.name)\n"
   "done(0)\n";
 
 typedef struct
 {
-  const char    *path;
-  FlintPipeline *pipeline;
+  const char     *path;
+  FlintPipeline  *pipeline;
   FlintValidator *validator;
-  FlintCodePlan *plan;
-  JsonObject    *result;      /* the driver's */
+  FlintCodePlan  *plan;
+  FlintGeneratedCode *code;
+  JsonObject    *result;      /* the driver's, for this pipeline */
   gboolean       as_json;
   JsonBuilder   *builder;     /* --json */
   guint          errors;
@@ -338,11 +361,11 @@ find_python (GString *tried)
 
 /* The manifest {{{ */
 
-static JsonNode *
-manifest_new (Check      *check,
-              const char *module)
+static void
+manifest_add (JsonBuilder *builder,
+              Check       *check,
+              const char  *module)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
   JsonObject *job = flint_pipeline_get_job (check->pipeline);
   JsonObject *conf = job && json_object_has_member (job, "conf") ? json_object_get_object_member (job, "conf") : NULL;
 
@@ -432,8 +455,6 @@ manifest_new (Check      *check,
     }
   json_builder_end_array (builder);
   json_builder_end_object (builder);
-
-  return json_builder_get_root (builder);
 }
 
 /* }}} */
@@ -854,28 +875,37 @@ remove_dir (const char *dir)
   g_rmdir (dir);
 }
 
-/* Runs the driver; FALSE (with the message to show) when Spark could not analyse at all. */
+static void
+check_free (Check *check)
+{
+  g_clear_object (&check->pipeline);
+  g_clear_object (&check->validator);
+  g_clear_pointer (&check->plan, flint_code_plan_free);
+  g_clear_pointer (&check->code, flint_generated_code_free);
+  g_clear_pointer (&check->result, json_object_unref);
+  g_free (check);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Check, check_free)
+
+/* Runs the driver once for all @checks; FALSE (with the message to show) when Spark
+ * could not analyse at all. */
 static gboolean
-run_driver (Check       *check,
+run_driver (GPtrArray   *checks,
             const char  *python,
+            char       **spark_version,
             char       **failure)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(FlintGeneratedCode) code = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) manifest = NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autofree char *dir = NULL, *module = NULL, *driver = NULL, *manifest_path = NULL;
+  g_autofree char *dir = NULL, *driver = NULL, *manifest_path = NULL;
   g_autofree char *result_path = NULL, *manifest_text = NULL, *err_text = NULL;
-  g_autofree char *text = NULL;
+  JsonObject *result;
+  JsonArray *pipelines;
   int status = -1;
   gboolean ok = FALSE;
-
-  code = flint_codegen_generate (check->pipeline, FLINT_LANGUAGE_PYTHON, FALSE, &error);
-  if (code == NULL)
-    {
-      *failure = g_strdup (error->message);
-      return FALSE;
-    }
 
   dir = g_dir_make_tmp ("flint-check-XXXXXX", &error);
   if (dir == NULL)
@@ -884,9 +914,30 @@ run_driver (Check       *check,
       return FALSE;
     }
 
-  if (!write_file (dir, flint_generated_code_get_filename (code), flint_generated_code_get_text (code), &module, &error))
-    goto out;
-  manifest = manifest_new (check, module);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "pipelines");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < checks->len; i++)
+    {
+      Check *check = g_ptr_array_index (checks, i);
+      g_autofree char *name = g_strdup_printf ("%u", i);
+      g_autofree char *sub = g_build_filename (dir, name, NULL);
+      g_autofree char *module = NULL;
+
+      /* A directory each: two pipelines may share a module name. */
+      if (g_mkdir (sub, 0700) != 0 ||
+          !write_file (sub, flint_generated_code_get_filename (check->code),
+                       flint_generated_code_get_text (check->code), &module, &error))
+        {
+          if (error == NULL)
+            *failure = g_strdup_printf ("%s: %s", sub, g_strerror (errno));
+          goto out;
+        }
+      manifest_add (builder, check, module);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  manifest = json_builder_get_root (builder);
   manifest_text = json_to_string (manifest, FALSE);
   result_path = g_build_filename (dir, "result.json", NULL);
   if (!write_file (dir, "flint_check_manifest.json", manifest_text, &manifest_path, &error) ||
@@ -913,13 +964,27 @@ run_driver (Check       *check,
       goto out;
     }
 
-  check->result = json_object_ref (json_node_get_object (json_parser_get_root (parser)));
-  if (json_object_has_member (check->result, "fatal"))
+  result = json_node_get_object (json_parser_get_root (parser));
+  if (json_object_has_member (result, "fatal"))
     {
-      *failure = g_strdup_printf (_("Spark could not analyse the program: %s"),
-                                  json_object_get_string_member (check->result, "fatal"));
+      *failure = g_strdup_printf (_("Spark could not start: %s"),
+                                  json_object_get_string_member (result, "fatal"));
       goto out;
     }
+  pipelines = json_object_get_array_member (result, "pipelines");
+  if (pipelines == NULL || json_array_get_length (pipelines) != checks->len)
+    {
+      *failure = g_strdup_printf (_("the Spark driver stopped early (%s):\n%s"), python,
+                                  err_text ? err_text : "");
+      goto out;
+    }
+  for (guint i = 0; i < checks->len; i++)
+    {
+      Check *check = g_ptr_array_index (checks, i);
+
+      check->result = json_object_ref (json_array_get_object_element (pipelines, i));
+    }
+  *spark_version = g_strdup (json_object_get_string_member_with_default (result, "spark_version", ""));
   ok = TRUE;
 
 out:
@@ -929,39 +994,96 @@ out:
   return ok;
 }
 
+/* Loads, validates and generates one file; NULL when it cannot be checked, with
+ * @status raised and the reason printed. */
+static Check *
+prepare (const char *path,
+         gboolean    as_json,
+         int        *status)
+{
+  g_autoptr(GFile) file = g_file_new_for_commandline_arg (path);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(Check) check = g_new0 (Check, 1);
+
+  check->path = path;
+  check->as_json = as_json;
+  check->pipeline = flint_pipeline_load_from_file (flint_catalog_get_default (), file, NULL, &error);
+  if (check->pipeline == NULL)
+    {
+      g_printerr ("%s: %s\n", path, error->message);
+      *status = MAX (*status, EXIT_UNREADABLE);
+      return NULL;
+    }
+
+  check->validator = flint_validator_new (check->pipeline);
+
+  /* The designer's own errors first: Spark would only repeat them, less clearly. */
+  if (flint_validator_count (check->validator, FLINT_SEVERITY_ERROR) > 0)
+    {
+      g_autoptr(GPtrArray) diagnostics = flint_validator_dup_diagnostics (check->validator);
+
+      g_printerr (_("%s: the pipeline has errors; fix them first (flint-cli validate %s):\n"), path, path);
+      for (guint i = 0; i < diagnostics->len; i++)
+        {
+          FlintDiagnostic *d = g_ptr_array_index (diagnostics, i);
+          FlintNode *node = flint_pipeline_lookup_node (check->pipeline, flint_diagnostic_get_node_id (d));
+
+          if (flint_diagnostic_get_severity (d) != FLINT_SEVERITY_ERROR)
+            continue;
+          if (node != NULL)
+            g_printerr (_("%s:%u: node '%s': error: %s\n"), path,
+                        flint_node_get_line (node, flint_diagnostic_get_param (d)),
+                        flint_node_get_id (node), flint_diagnostic_get_message (d));
+          else
+            g_printerr (_("%s: error: %s\n"), path, flint_diagnostic_get_message (d));
+        }
+      *status = MAX (*status, EXIT_PROBLEMS);
+      return NULL;
+    }
+
+  check->plan = flint_code_plan_new (check->pipeline, FLINT_LANGUAGE_PYTHON, &error);
+  if (check->plan != NULL)
+    check->code = flint_codegen_generate (check->pipeline, FLINT_LANGUAGE_PYTHON, FALSE, &error);
+  if (check->code == NULL)
+    {
+      g_printerr ("%s: %s\n", path, error->message);
+      *status = MAX (*status, EXIT_PROBLEMS);
+      return NULL;
+    }
+
+  return g_steal_pointer (&check);
+}
+
 int
 flint_cli_check (int    argc,
                  char **argv)
 {
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GFile) file = NULL;
-  g_autoptr(FlintPipeline) pipeline = NULL;
-  g_autoptr(FlintValidator) validator = NULL;
-  g_autoptr(FlintCodePlan) plan = NULL;
-  g_autoptr(JsonBuilder) builder = NULL;
+  g_autoptr(GPtrArray) checks = g_ptr_array_new_with_free_func ((GDestroyNotify) check_free);
+  g_autoptr(JsonArray) results = json_array_new ();
   g_autoptr(GString) tried = g_string_new (NULL);
-  g_autoptr(JsonObject) result = NULL;
   g_auto(GStrv) files = NULL;
   g_autofree char *python = NULL;
   g_autofree char *failure = NULL;
+  g_autofree char *spark_version = NULL;
   gboolean as_json = FALSE;
-  Check check = { 0 };
+  int status = EXIT_CLEAN;
   const GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &as_json, N_("Print the findings and each node's columns as JSON"), NULL },
-    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, N_("FILE") },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, N_("FILE…") },
     { NULL }
   };
 
-  context = flint_cli_option_context (_("FILE — have local Spark analyse a pipeline on empty inputs"),
+  context = flint_cli_option_context (_("FILE… — have local Spark analyse pipelines on empty inputs"),
                                       _("Runs the generated PySpark with every source replaced by an empty DataFrame\n"
                                         "of its declared schema and every sink skipped, so Spark resolves each node\n"
-                                        "without data or a cluster. Prints what Spark refuses as\n"
-                                        "FILE:LINE: node 'ID': error: MESSAGE, then each node's columns as Spark\n"
-                                        "computes them.\n"
+                                        "without data or a cluster (one local session for all the files). Prints\n"
+                                        "what Spark refuses as FILE:LINE: node 'ID': error: MESSAGE, then each\n"
+                                        "node's columns as Spark computes them.\n"
                                         "Python: $FLINT_PYTHON, else python3; it must import pyspark.\n"
-                                        "Exit status: 0 when Spark accepts every node, 1 when it refuses one or the\n"
-                                        "pipeline has errors, 2 when the file cannot be read or Spark cannot start."));
+                                        "Exit status: 0 when Spark accepts every node, 1 when it refuses one or a\n"
+                                        "pipeline has errors, 2 when a file cannot be read or Spark cannot start."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
@@ -970,56 +1092,21 @@ flint_cli_check (int    argc,
       return EXIT_UNREADABLE;
     }
 
-  if (files == NULL || files[0] == NULL || files[1] != NULL)
+  if (files == NULL || files[0] == NULL)
     {
-      g_printerr (_("flint-cli check: give one pipeline file (see flint-cli check --help)\n"));
+      g_printerr (_("flint-cli check: no file given (see flint-cli check --help)\n"));
       return EXIT_UNREADABLE;
     }
 
-  file = g_file_new_for_commandline_arg (files[0]);
-  pipeline = flint_pipeline_load_from_file (flint_catalog_get_default (), file, NULL, &error);
-  if (pipeline == NULL)
+  for (guint i = 0; files[i] != NULL; i++)
     {
-      g_printerr ("%s: %s\n", files[0], error->message);
-      return EXIT_UNREADABLE;
+      Check *check = prepare (files[i], as_json, &status);
+
+      if (check != NULL)
+        g_ptr_array_add (checks, check);
     }
-
-  validator = flint_validator_new (pipeline);
-  check.path = files[0];
-  check.pipeline = pipeline;
-  check.validator = validator;
-  check.as_json = as_json;
-
-  /* The designer's own errors first: Spark would only repeat them, less clearly. */
-  if (flint_validator_count (validator, FLINT_SEVERITY_ERROR) > 0)
-    {
-      g_autoptr(GPtrArray) diagnostics = flint_validator_dup_diagnostics (validator);
-
-      g_printerr (_("%s: the pipeline has errors; fix them first (flint-cli validate %s):\n"), files[0], files[0]);
-      for (guint i = 0; i < diagnostics->len; i++)
-        {
-          FlintDiagnostic *d = g_ptr_array_index (diagnostics, i);
-          FlintNode *node = flint_pipeline_lookup_node (pipeline, flint_diagnostic_get_node_id (d));
-
-          if (flint_diagnostic_get_severity (d) != FLINT_SEVERITY_ERROR)
-            continue;
-          if (node != NULL)
-            g_printerr (_("%s:%u: node '%s': error: %s\n"), files[0],
-                        flint_node_get_line (node, flint_diagnostic_get_param (d)),
-                        flint_node_get_id (node), flint_diagnostic_get_message (d));
-          else
-            g_printerr (_("%s: error: %s\n"), files[0], flint_diagnostic_get_message (d));
-        }
-      return EXIT_PROBLEMS;
-    }
-
-  plan = flint_code_plan_new (pipeline, FLINT_LANGUAGE_PYTHON, &error);
-  if (plan == NULL)
-    {
-      g_printerr ("%s: %s\n", files[0], error->message);
-      return EXIT_PROBLEMS;
-    }
-  check.plan = plan;
+  if (checks->len == 0)
+    return status;
 
   python = find_python (tried);
   if (python == NULL)
@@ -1030,42 +1117,64 @@ flint_cli_check (int    argc,
       return EXIT_UNREADABLE;
     }
 
-  if (!run_driver (&check, python, &failure))
+  if (!run_driver (checks, python, &spark_version, &failure))
     {
-      g_printerr ("flint-cli check: %s: %s\n", files[0], failure);
+      g_printerr ("flint-cli check: %s\n", failure);
       return EXIT_UNREADABLE;
     }
-  result = check.result;
 
-  if (as_json)
+  for (guint i = 0; i < checks->len; i++)
     {
-      builder = json_builder_new ();
-      check.builder = builder;
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "file");
-      json_builder_add_string_value (builder, files[0]);
-      json_builder_set_member_name (builder, "spark_version");
-      json_builder_add_string_value (builder, json_object_get_string_member_with_default (result, "spark_version", NULL));
-      json_builder_set_member_name (builder, "diagnostics");
-      json_builder_begin_array (builder);
+      Check *check = g_ptr_array_index (checks, i);
+      g_autoptr(JsonBuilder) builder = NULL;
+
+      if (as_json)
+        {
+          builder = json_builder_new ();
+          check->builder = builder;
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "file");
+          json_builder_add_string_value (builder, check->path);
+          json_builder_set_member_name (builder, "spark_version");
+          json_builder_add_string_value (builder, spark_version);
+          json_builder_set_member_name (builder, "diagnostics");
+          json_builder_begin_array (builder);
+        }
+
+      if (json_object_has_member (check->result, "fatal"))
+        {
+          /* The module itself did not import: nothing of it could be analysed. */
+          g_printerr (_("%s: the generated program does not import: %s\n"), check->path,
+                      json_object_get_string_member (check->result, "fatal"));
+          check->errors++;
+        }
+      report_nodes (check);
+
+      if (as_json)
+        {
+          json_builder_set_member_name (builder, "errors");
+          json_builder_add_int_value (builder, check->errors);
+          json_builder_set_member_name (builder, "warnings");
+          json_builder_add_int_value (builder, check->warnings);
+          json_builder_set_member_name (builder, "valid");
+          json_builder_add_boolean_value (builder, check->errors == 0);
+          json_builder_end_object (builder);
+          json_array_add_element (results, json_builder_get_root (builder));
+        }
+      if (check->errors > 0)
+        status = MAX (status, EXIT_PROBLEMS);
     }
 
-  report_nodes (&check);
-
   if (as_json)
     {
-      g_autoptr(JsonNode) root = NULL;
+      g_autoptr(JsonNode) root = json_node_new (JSON_NODE_OBJECT);
+      JsonObject *object = json_object_new ();
 
-      json_builder_set_member_name (builder, "errors");
-      json_builder_add_int_value (builder, check.errors);
-      json_builder_set_member_name (builder, "warnings");
-      json_builder_add_int_value (builder, check.warnings);
-      json_builder_set_member_name (builder, "valid");
-      json_builder_add_boolean_value (builder, check.errors == 0);
-      json_builder_end_object (builder);
-      root = json_builder_get_root (builder);
+      json_object_set_int_member (object, "exit_code", status);
+      json_object_set_array_member (object, "files", json_array_ref (results));
+      json_node_take_object (root, object);
       flint_cli_print_json (root);
     }
 
-  return check.errors > 0 ? EXIT_PROBLEMS : EXIT_CLEAN;
+  return status;
 }
