@@ -45,7 +45,9 @@ def finish():
 def run(argv, env=None, cwd=None):
     full_env = dict(os.environ)
     full_env.update(env or {})
-    return subprocess.run(argv, capture_output=True, text=True, env=full_env, cwd=cwd)
+    proc = subprocess.run(argv, capture_output=True, text=True, env=full_env, cwd=cwd)
+    proc.output = proc.stdout + proc.stderr
+    return proc
 
 
 def share(*parts):
@@ -160,7 +162,7 @@ for name in examples:
     check(proc.returncode == 0, f"installed flint-cli validates the installed example {name}",
           proc.stdout + proc.stderr)
 proc = cli("validate", BROKEN)
-check(proc.returncode == 1 and "unknown column 'agee'" in proc.stderr,
+check(proc.returncode == 1 and "unknown column 'agee'" in proc.output,
       "installed flint-cli reports the broken pipeline's error in English",
       proc.stdout + proc.stderr)
 
@@ -171,11 +173,11 @@ check(proc.returncode == 0 and "Befehle:" in proc.stdout
       and "Commands:" not in proc.stdout,
       "LANGUAGE=de flint-cli --help is German", proc.stdout + proc.stderr)
 proc = cli("validate", BROKEN, language="de")
-check(proc.returncode == 1 and "unbekannte Spalte „agee“" in proc.stderr
-      and "unknown column" not in proc.stderr,
+check(proc.returncode == 1 and "unbekannte Spalte „agee“" in proc.output
+      and "unknown column" not in proc.output,
       "LANGUAGE=de flint-cli validate reports the error in German", proc.stdout + proc.stderr)
 proc = cli("validate", BROKEN, language="fr")
-check(proc.returncode == 1 and "colonne inconnue « agee »" in proc.stderr,
+check(proc.returncode == 1 and "colonne inconnue « agee »" in proc.output,
       "LANGUAGE=fr flint-cli validate reports the error in French", proc.stdout + proc.stderr)
 
 finish()
