@@ -122,6 +122,7 @@ struct _FlintValidator
   GPtrArray     *global;     /* FlintDiagnostic about the pipeline as a whole */
   FlintFlow     *unknown;
   guint          cycles_dirty : 1;
+  guint          all_dirty : 1;  /* every node is dirty: update in document order */
   guint          job_dirty : 1;
   gulong         handlers[6];
 };
@@ -197,6 +198,7 @@ mark_all_dirty (FlintValidator *self)
 
   self->cycles_dirty = TRUE;
   self->job_dirty = TRUE;
+  self->all_dirty = TRUE;
 }
 
 static guint
@@ -2423,9 +2425,9 @@ guint
 flint_validator_update (FlintValidator *self)
 {
   g_autoptr(GPtrArray) queue = NULL;
-  g_autoptr(GHashTable) in_set = NULL;
   g_autoptr(GHashTable) pending = NULL;
   g_autoptr(GPtrArray) order = NULL;
+  g_autoptr(GPtrArray) ready = NULL;
   GHashTableIter iter;
   gpointer key;
   guint head = 0;
@@ -2447,20 +2449,39 @@ flint_validator_update (FlintValidator *self)
     }
 
   if (g_hash_table_size (self->dirty) == 0 && g_hash_table_size (self->keys_dirty) == 0)
-    return 0;
+    {
+      self->all_dirty = FALSE;
+      return 0;
+    }
 
-  /* The dirty nodes and everything downstream of them. */
+  /* The dirty nodes and everything downstream of them. When that is every node, in
+   * document order: with the order below, nodes that feed each other are then validated
+   * one after the other, while what they share is still in the cache. */
   queue = g_ptr_array_new ();
-  in_set = g_hash_table_new (NULL, NULL);
+  /* Node -> how many of its inputs come from nodes of the set still to validate; its
+   * keys are the set. One table, not two, for the cache's sake on large pipelines. */
+  pending = g_hash_table_new (NULL, NULL);
+  if (self->all_dirty)
+    {
+      GListModel *nodes = flint_pipeline_get_nodes (self->pipeline);
+      guint n = g_list_model_get_n_items (nodes);
+
+      for (guint i = 0; i < n; i++)
+        {
+          g_autoptr(FlintNode) node = g_list_model_get_item (nodes, i);
+
+          if (g_hash_table_contains (self->dirty, node) && g_hash_table_insert (pending, node, GUINT_TO_POINTER (0)))
+            g_ptr_array_add (queue, node);
+        }
+    }
   g_hash_table_iter_init (&iter, self->dirty);
   while (g_hash_table_iter_next (&iter, &key, NULL))
-    {
-      g_hash_table_add (in_set, key);
+    if (g_hash_table_insert (pending, key, GUINT_TO_POINTER (0)))
       g_ptr_array_add (queue, key);
-    }
   g_hash_table_remove_all (self->dirty);
 
-  for (head = 0; head < queue->len; head++)
+  /* What lies downstream of a dirty node; nothing to add when every node is dirty. */
+  for (head = self->all_dirty ? queue->len : 0; head < queue->len; head++)
     {
       GPtrArray *outs = flint_pipeline_get_node_outputs (self->pipeline, g_ptr_array_index (queue, head));
 
@@ -2468,44 +2489,57 @@ flint_validator_update (FlintValidator *self)
         {
           FlintNode *next = flint_pipeline_lookup_node (self->pipeline,
                                                         flint_edge_get_to_node (g_ptr_array_index (outs, i)));
-          if (g_hash_table_add (in_set, next))
+          if (g_hash_table_insert (pending, next, GUINT_TO_POINTER (0)))
             g_ptr_array_add (queue, next);
         }
     }
 
-  /* Kahn's order within the set; members of cycles come last, with unknown inputs. */
-  pending = g_hash_table_new (NULL, NULL);
+  self->all_dirty = FALSE;
+
+  /* Kahn's order within the set, depth first (the nodes ready last go first), so that a
+   * node is validated right after the node that made it ready whenever it can, while
+   * what they share is still in the cache; members of cycles come last, with unknown
+   * inputs. */
   order = g_ptr_array_sized_new (queue->len);
-  for (guint i = 0; i < queue->len; i++)
+  ready = g_ptr_array_new ();
+  for (guint i = queue->len; i-- > 0;)
     {
       FlintNode *node = g_ptr_array_index (queue, i);
       GPtrArray *ins = flint_pipeline_get_node_inputs (self->pipeline, node);
       guint count = 0;
 
       for (guint e = 0; e < ins->len; e++)
-        if (g_hash_table_contains (in_set, flint_pipeline_lookup_node (self->pipeline,
+        if (g_hash_table_contains (pending, flint_pipeline_lookup_node (self->pipeline,
                                                                         flint_edge_get_from_node (g_ptr_array_index (ins, e)))))
           count++;
 
       g_hash_table_insert (pending, node, GUINT_TO_POINTER (count));
       if (count == 0)
-        g_ptr_array_add (order, node);
+        g_ptr_array_add (ready, node);
     }
 
-  for (head = 0; head < order->len; head++)
+  while (ready->len > 0)
     {
-      GPtrArray *outs = flint_pipeline_get_node_outputs (self->pipeline, g_ptr_array_index (order, head));
+      FlintNode *node = g_ptr_array_steal_index_fast (ready, ready->len - 1);
+      GPtrArray *outs;
 
-      for (guint i = 0; i < outs->len; i++)
+      g_ptr_array_add (order, node);
+      validate_node (self, node);
+
+      /* Read after validating: a handler of the signal may have edited the pipeline. */
+      outs = flint_pipeline_get_node_outputs (self->pipeline, node);
+      for (guint i = outs->len; i-- > 0;)
         {
           FlintNode *next = flint_pipeline_lookup_node (self->pipeline,
                                                         flint_edge_get_to_node (g_ptr_array_index (outs, i)));
-          guint count = GPOINTER_TO_UINT (g_hash_table_lookup (pending, next));
+          gpointer value;
+          guint count;
 
-          g_assert (count > 0);
+          if (!g_hash_table_lookup_extended (pending, next, NULL, &value) || (count = GPOINTER_TO_UINT (value)) == 0)
+            continue;
           g_hash_table_insert (pending, next, GUINT_TO_POINTER (count - 1));
           if (count == 1)
-            g_ptr_array_add (order, next);
+            g_ptr_array_add (ready, next);
         }
     }
 
@@ -2515,11 +2549,11 @@ flint_validator_update (FlintValidator *self)
         FlintNode *node = g_ptr_array_index (queue, i);
 
         if (GPOINTER_TO_UINT (g_hash_table_lookup (pending, node)) > 0)
-          g_ptr_array_add (order, node);
+          {
+            g_ptr_array_add (order, node);
+            validate_node (self, node);
+          }
       }
-
-  for (guint i = 0; i < order->len; i++)
-    validate_node (self, g_ptr_array_index (order, i));
 
   /* Cross-node: sinks sharing a target with a sink that changed. */
   {
