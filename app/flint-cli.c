@@ -41,6 +41,7 @@ static const Command commands[] = {
   { "status", flint_cli_status, N_("List recent runs, or show one with its progress") },
   { "cancel", flint_cli_cancel, N_("Stop a queued or running run") },
   { "logs", flint_cli_logs, N_("Print a run's driver output") },
+  { "preview", flint_cli_preview, N_("Show sample rows at a node, run on local Spark") },
 };
 
 static gboolean use_color;

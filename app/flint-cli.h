@@ -46,5 +46,8 @@ int             flint_cli_check            (int            argc,
 
 int             flint_cli_export           (int            argc,
                                             char         **argv);
+/* flint-cli-preview.c */
+int             flint_cli_preview          (int            argc,
+                                            char         **argv);
 
 G_END_DECLS

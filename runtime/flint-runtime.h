@@ -7,6 +7,7 @@
 
 #include "flint-local-target.h"
 #include "flint-paths.h"
+#include "flint-preview.h"
 #include "flint-run.h"
 #include "flint-run-store.h"
 #include "flint-runner.h"

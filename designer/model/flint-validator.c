@@ -466,7 +466,7 @@ typedef enum
   SETTING_MAP,       /* free-form map of scalars (conf) */
   SETTING_OBJECT,    /* a map with known keys */
   SETTING_LIST,      /* a list of strings */
-  SETTING_ANY_MAP,   /* a map of names to maps (preview) */
+  SETTING_ANY_MAP,   /* a map of names to values (preview.samples) */
   SETTING_SCALAR,
   SETTING_MEMORY,    /* a JVM memory size: 512m, 4g */
   SETTING_CRON,      /* five crontab fields or @daily and friends */
@@ -476,6 +476,7 @@ typedef enum
   SETTING_NOTIFY,    /* a list of webhook:ID or e-mail addresses */
   SETTING_SECRETS,   /* environment variable -> NAME/KEY reference */
   SETTING_POSITIVE,  /* a whole number >= 1 */
+  SETTING_FRACTION,  /* a number above 0 and at most 1 */
 } SettingType;
 
 typedef struct
@@ -524,7 +525,13 @@ static const SettingSpec job_settings[] = {
   { "notifications.on_success", SETTING_NOTIFY, NULL },
   { "notifications.on_failure", SETTING_NOTIFY, NULL },
   { "secrets", SETTING_SECRETS, NULL },
-  { "preview", SETTING_ANY_MAP, NULL },
+  /* The designer's preview: rows per source, or a seeded random fraction of each; test
+   * rows per source id replace the source (runtime/flint-preview.h). */
+  { "preview", SETTING_OBJECT, NULL },
+  { "preview.rows", SETTING_POSITIVE, NULL },
+  { "preview.fraction", SETTING_FRACTION, NULL },
+  { "preview.seed", SETTING_INTEGER, NULL },
+  { "preview.samples", SETTING_ANY_MAP, NULL },
   { "targets", SETTING_TARGETS, NULL },
   { "environments", SETTING_ENVIRONMENTS, NULL },
 };
@@ -950,6 +957,16 @@ check_job_value (FlintValidator    *self,
     case SETTING_BOOLEAN:
       return JSON_NODE_HOLDS_VALUE (value) && json_node_get_value_type (value) == G_TYPE_BOOLEAN;
 
+    case SETTING_FRACTION:
+      if (!JSON_NODE_HOLDS_VALUE (value) ||
+          (json_node_get_value_type (value) != G_TYPE_DOUBLE && json_node_get_value_type (value) != G_TYPE_INT64))
+        return FALSE;
+      {
+        double fraction = json_node_get_value_type (value) == G_TYPE_DOUBLE ? json_node_get_double (value)
+                                                                          : (double) json_node_get_int (value);
+        return fraction > 0 && fraction <= 1;
+      }
+
     case SETTING_SCALAR:
       return JSON_NODE_HOLDS_VALUE (value);
 
@@ -971,7 +988,40 @@ check_job_value (FlintValidator    *self,
       return TRUE;
 
     case SETTING_ANY_MAP:
-      return JSON_NODE_HOLDS_OBJECT (value);
+      if (!JSON_NODE_HOLDS_OBJECT (value))
+        return FALSE;
+      if (g_str_equal (spec->path, "preview.samples"))
+        {
+          g_autoptr(GList) names = json_object_get_members (json_node_get_object (value));
+
+          /* Test rows per source: a typo would leave the source reading real data. */
+          for (const GList *l = names; l; l = l->next)
+            {
+              JsonNode *rows = json_object_get_member (json_node_get_object (value), l->data);
+              FlintNode *node = flint_pipeline_lookup_node (self->pipeline, l->data);
+              g_autofree char *key_param = g_strconcat (param, ".", (const char *) l->data, NULL);
+              g_autofree char *message = NULL;
+
+              if (node == NULL || flint_node_get_kind (node)->category != FLINT_NODE_CATEGORY_SOURCE)
+                message = g_strdup_printf (_("preview samples are for sources, and '%s' is not a source"),
+                                           (const char *) l->data);
+              else if (!JSON_NODE_HOLDS_ARRAY (rows))
+                message = g_strdup_printf (_("the preview samples of '%s' must be a list of rows"),
+                                           (const char *) l->data);
+              else
+                {
+                  JsonArray *array = json_node_get_array (rows);
+
+                  for (guint i = 0; i < json_array_get_length (array) && message == NULL; i++)
+                    if (!JSON_NODE_HOLDS_OBJECT (json_array_get_element (array, i)))
+                      message = g_strdup_printf (_("row %u of the preview samples of '%s' must be a map of column to value"),
+                                                 i + 1, (const char *) l->data);
+                }
+              if (message != NULL)
+                add_global (self, "invalid-setting", key_param, NULL, message);
+            }
+        }
+      return TRUE;
 
     case SETTING_OBJECT:
       if (!JSON_NODE_HOLDS_OBJECT (value))
@@ -1176,7 +1226,8 @@ check_job_object (FlintValidator *self,
                                               N_("a map of named targets"), N_("a map of named environments"),
                                               N_("a list of webhook:DESTINATION or e-mail addresses"),
                                               N_("a map of environment variables to NAME/KEY references"),
-                                              N_("a whole number ≥ 1") };
+                                              N_("a whole number ≥ 1"),
+                                              N_("a number above 0 and at most 1") };
           g_autofree char *message = g_strdup_printf (_("job setting '%s' must be %s"),
                                                       shown, _(type_names[spec->type]));
           add_global (self, "invalid-setting", param, NULL, message);
