@@ -1376,6 +1376,30 @@ flint_canvas_zoom_to_fit (FlintCanvas *self)
     flint_viewport_fit (self->viewport, bounds.x, bounds.y, bounds.width, bounds.height, FIT_MARGIN, 1.0);
 }
 
+/* A document just opened: fit it when it fits at a readable zoom; otherwise show its
+ * start (the sources, top left) at the smallest readable zoom rather than shrinking the
+ * cards until their text cannot be read. Zoom to fit stays available for the whole. */
+#define OPEN_MIN_ZOOM 0.75
+
+static void
+open_view (FlintCanvas *self)
+{
+  FlintRect bounds;
+  double zoom;
+
+  flint_canvas_zoom_to_fit (self);
+  if (!flint_canvas_get_bounds (self, &bounds))
+    return;
+
+  zoom = flint_viewport_get_zoom (self->viewport);
+  if (zoom >= OPEN_MIN_ZOOM)
+    return;
+
+  flint_viewport_set_zoom (self->viewport, OPEN_MIN_ZOOM);
+  flint_viewport_set_offset (self->viewport, bounds.x - FIT_MARGIN / OPEN_MIN_ZOOM,
+                             bounds.y - FIT_MARGIN / OPEN_MIN_ZOOM);
+}
+
 /* Edits */
 
 static GPtrArray *
@@ -3336,7 +3360,7 @@ flint_canvas_set_history (FlintCanvas  *self,
       if (gtk_widget_get_width (GTK_WIDGET (self)) > 0)
         {
           self->needs_fit = FALSE;
-          flint_canvas_zoom_to_fit (self);
+          open_view (self);
         }
     }
 
@@ -3416,7 +3440,7 @@ flint_canvas_size_allocate (GtkWidget *widget,
   if (self->needs_fit && width > 0 && height > 0)
     {
       self->needs_fit = FALSE;
-      flint_canvas_zoom_to_fit (self);
+      open_view (self);
     }
 }
 
