@@ -2239,11 +2239,11 @@ emit_transform (Emit                *e,
       Py *temporary;
 
       if (position)
-        g_ptr_array_add (outputs, "pos");
+        g_ptr_array_add (outputs, (gpointer) "pos");
       if (map)
         {
-          g_ptr_array_add (outputs, "key");
-          g_ptr_array_add (outputs, "value");
+          g_ptr_array_add (outputs, (gpointer) "key");
+          g_ptr_array_add (outputs, (gpointer) "value");
         }
       else
         g_ptr_array_add (outputs, (gpointer) (!is_blank (as) ? as : "col"));
