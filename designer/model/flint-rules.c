@@ -892,6 +892,7 @@ rule_explode (FlintRuleContext *ctx)
   const char *name = flint_rule_context_get_string (ctx, "column");
   const char *alias = flint_rule_context_get_string (ctx, "as");
   gboolean position = get_boolean (ctx, "position", FALSE);
+  gboolean outer = get_boolean (ctx, "outer", FALSE);
   const FlintColumn *column = (input && name) ? flint_schema_lookup (input, name) : NULL;
   g_autoptr(FlintSchema) output = copy_or_null (input);
 
@@ -915,12 +916,13 @@ rule_explode (FlintRuleContext *ctx)
       if (position)
         {
           g_autoptr(FlintDataType) pos = flint_data_type_new (FLINT_TYPE_KIND_INT);
-          flint_schema_set_column (output, "pos", pos, FALSE);
+          /* The _outer forms give a null position (and key) to rows with nothing to explode. */
+          flint_schema_set_column (output, "pos", pos, outer);
         }
 
       if (kind == FLINT_TYPE_KIND_MAP)
         {
-          flint_schema_set_column (output, "key", flint_data_type_get_key (column->type), FALSE);
+          flint_schema_set_column (output, "key", flint_data_type_get_key (column->type), outer);
           flint_schema_set_column (output, "value", flint_data_type_get_value (column->type), TRUE);
         }
       else
