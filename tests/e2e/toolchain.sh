@@ -24,7 +24,11 @@ SPARK_VERSION=4.0.1
 SCALA_VERSION=2.13.16
 KAFKA_VERSION=3.9.1
 # delta-spark: the Python API a Delta merge is generated with (its jars come from Maven).
-PY_PACKAGES=("pyspark==$SPARK_VERSION" "delta-spark==4.0.0" "pyyaml==6.0.2")
+# pyspark[connect] and its pins: the Spark Connect client (tests/connect). Unpinned, pip
+# picks pandas 3 and protobuf 7, which pyspark 4.0.1's client cannot use.
+PY_PACKAGES=("pyspark[connect]==$SPARK_VERSION" "delta-spark==4.0.0" "pyyaml==6.0.2"
+             "grpcio==1.67.1" "grpcio-status==1.67.1" "protobuf==5.29.3"
+             "googleapis-common-protos==1.65.0" "pandas==2.2.3" "pyarrow==18.1.0" "numpy==2.1.3")
 
 VENV=  # spark-VERSION-venv-HASH: set by ensure_venv
 SCALA_DIR=$CACHE/scala-$SCALA_VERSION
