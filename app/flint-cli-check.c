@@ -583,6 +583,24 @@ error_param (FlintNode  *node,
         return found;
     }
 
+  /* Spark rewrites expressions (lambdafunction(...)), but keeps the function they call:
+   * "transform(" finds the expression among others that use the same columns. */
+  {
+    const char *value = json_object_get_string_member_with_default (parameters, "sqlExpr", NULL);
+    g_autofree char *expr = value ? clean_name (value, FALSE) : NULL;
+    const char *paren = expr ? strchr (expr, '(') : NULL;
+
+    if (paren != NULL && paren - expr >= 2)
+      {
+        g_autofree char *head = g_strndup (expr, paren - expr);
+        char *found;
+
+        g_strstrip (head);
+        if ((found = find_param (root, "params", head)) != NULL)
+          return found;
+      }
+  }
+
   /* Spark rewrites expressions (lambdafunction(...)): the operands it names (inputSql,
    * left, ...) are closer to what the user wrote. Types and suggestions are not. */
   {
