@@ -2505,70 +2505,87 @@ flint_validator_update (FlintValidator *self)
       return 0;
     }
 
-  /* The dirty nodes and everything downstream of them. When that is every node, in
-   * document order: with the order below, nodes that feed each other are then validated
-   * one after the other, while what they share is still in the cache. */
-  queue = g_ptr_array_new ();
   /* Node -> how many of its inputs come from nodes of the set still to validate; its
-   * keys are the set. One table, not two, for the cache's sake on large pipelines. */
+   * keys are the set. */
   pending = g_hash_table_new (NULL, NULL);
+  queue = g_ptr_array_new ();
+  order = g_ptr_array_new ();
+  ready = g_ptr_array_new ();
+
   if (self->all_dirty)
     {
+      /* Every node, in document order: with the depth-first order below, nodes that feed
+       * each other are validated one after the other, while what they share is still in
+       * the cache. Every input of a node then comes from the set (an edge always joins
+       * two nodes of the pipeline): its count is its number of input edges, and one walk
+       * over the nodes does it all. */
       GListModel *nodes = flint_pipeline_get_nodes (self->pipeline);
       guint n = g_list_model_get_n_items (nodes);
 
       for (guint i = 0; i < n; i++)
         {
           g_autoptr(FlintNode) node = g_list_model_get_item (nodes, i);
+          guint count = flint_pipeline_get_node_inputs (self->pipeline, node)->len;
 
-          if (g_hash_table_contains (self->dirty, node) && g_hash_table_insert (pending, node, GUINT_TO_POINTER (0)))
-            g_ptr_array_add (queue, node);
+          g_hash_table_insert (pending, node, GUINT_TO_POINTER (count));
+          g_ptr_array_add (queue, node);
+          if (count == 0)
+            g_ptr_array_add (ready, node);
         }
-    }
-  g_hash_table_iter_init (&iter, self->dirty);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    if (g_hash_table_insert (pending, key, GUINT_TO_POINTER (0)))
-      g_ptr_array_add (queue, key);
-  g_hash_table_remove_all (self->dirty);
 
-  /* What lies downstream of a dirty node; nothing to add when every node is dirty. */
-  for (head = self->all_dirty ? queue->len : 0; head < queue->len; head++)
-    {
-      GPtrArray *outs = flint_pipeline_get_node_outputs (self->pipeline, g_ptr_array_index (queue, head));
-
-      for (guint i = 0; i < outs->len; i++)
+      /* The stack pops the last first: the first root in the document goes on top. */
+      for (guint i = 0, j = ready->len; i + 1 < j; i++, j--)
         {
-          FlintNode *next = flint_pipeline_lookup_node (self->pipeline,
-                                                        flint_edge_get_to_node (g_ptr_array_index (outs, i)));
-          if (g_hash_table_insert (pending, next, GUINT_TO_POINTER (0)))
-            g_ptr_array_add (queue, next);
+          gpointer tmp = ready->pdata[i];
+
+          ready->pdata[i] = ready->pdata[j - 1];
+          ready->pdata[j - 1] = tmp;
+        }
+    }
+  else
+    {
+      /* The dirty nodes and everything downstream of them. */
+      g_hash_table_iter_init (&iter, self->dirty);
+      while (g_hash_table_iter_next (&iter, &key, NULL))
+        if (g_hash_table_insert (pending, key, GUINT_TO_POINTER (0)))
+          g_ptr_array_add (queue, key);
+
+      for (head = 0; head < queue->len; head++)
+        {
+          GPtrArray *outs = flint_pipeline_get_node_outputs (self->pipeline, g_ptr_array_index (queue, head));
+
+          for (guint i = 0; i < outs->len; i++)
+            {
+              FlintNode *next = flint_pipeline_lookup_node (self->pipeline,
+                                                            flint_edge_get_to_node (g_ptr_array_index (outs, i)));
+              if (g_hash_table_insert (pending, next, GUINT_TO_POINTER (0)))
+                g_ptr_array_add (queue, next);
+            }
+        }
+
+      for (guint i = queue->len; i-- > 0;)
+        {
+          FlintNode *node = g_ptr_array_index (queue, i);
+          GPtrArray *ins = flint_pipeline_get_node_inputs (self->pipeline, node);
+          guint count = 0;
+
+          for (guint e = 0; e < ins->len; e++)
+            if (g_hash_table_contains (pending, flint_pipeline_lookup_node (self->pipeline,
+                                                                            flint_edge_get_from_node (g_ptr_array_index (ins, e)))))
+              count++;
+
+          g_hash_table_insert (pending, node, GUINT_TO_POINTER (count));
+          if (count == 0)
+            g_ptr_array_add (ready, node);
         }
     }
 
+  g_hash_table_remove_all (self->dirty);
   self->all_dirty = FALSE;
 
   /* Kahn's order within the set, depth first (the nodes ready last go first), so that a
-   * node is validated right after the node that made it ready whenever it can, while
-   * what they share is still in the cache; members of cycles come last, with unknown
-   * inputs. */
-  order = g_ptr_array_sized_new (queue->len);
-  ready = g_ptr_array_new ();
-  for (guint i = queue->len; i-- > 0;)
-    {
-      FlintNode *node = g_ptr_array_index (queue, i);
-      GPtrArray *ins = flint_pipeline_get_node_inputs (self->pipeline, node);
-      guint count = 0;
-
-      for (guint e = 0; e < ins->len; e++)
-        if (g_hash_table_contains (pending, flint_pipeline_lookup_node (self->pipeline,
-                                                                        flint_edge_get_from_node (g_ptr_array_index (ins, e)))))
-          count++;
-
-      g_hash_table_insert (pending, node, GUINT_TO_POINTER (count));
-      if (count == 0)
-        g_ptr_array_add (ready, node);
-    }
-
+   * node is validated right after the node that made it ready whenever it can; members
+   * of cycles come last, with unknown inputs. */
   while (ready->len > 0)
     {
       FlintNode *node = g_ptr_array_steal_index_fast (ready, ready->len - 1);
