@@ -2036,6 +2036,23 @@ function_type (const char  *name,
       return NULL;
     }
 
+  if (strcmp (name, "split") == 0 && n_args >= 2)
+    {
+      g_autoptr(FlintDataType) element = type_new (FLINT_TYPE_KIND_STRING);
+
+      return flint_data_type_new_array (element);
+    }
+  if ((strcmp (name, "window") == 0 || strcmp (name, "session_window") == 0) && n_args >= 2 &&
+      (is_kind (first, FLINT_TYPE_KIND_TIMESTAMP) || is_kind (first, FLINT_TYPE_KIND_TIMESTAMP_NTZ)))
+    {
+      /* struct<start, end> of the time column's type, as Spark's TimeWindow gives it. */
+      g_autoptr(FlintSchema) fields = flint_schema_new ();
+
+      flint_schema_append (fields, "start", first, TRUE);
+      flint_schema_append (fields, "end", first, TRUE);
+      return flint_data_type_new_struct (fields);
+    }
+
   if (strcmp (name, "array") == 0)
     {
       g_autoptr(FlintDataType) element = common_of (args, n_args);

@@ -360,6 +360,36 @@ rule_select (FlintRuleContext *ctx)
   flint_rule_context_take_output (ctx, NULL, output, flint_rule_context_input_flags (ctx));
 }
 
+/* Whether @expr is window(...) or session_window(...) over one of @event_time. */
+static gboolean
+is_window_over (FlintExpr          *expr,
+                const char * const *event_time)
+{
+  GPtrArray *functions = flint_expr_get_functions (expr);
+  GPtrArray *refs = flint_expr_get_references (expr);
+  gboolean window = FALSE;
+
+  for (guint i = 0; i < functions->len; i++)
+    {
+      const char *function = g_ptr_array_index (functions, i);
+      window |= g_str_equal (function, "window") || g_str_equal (function, "session_window");
+    }
+
+  if (!window)
+    return FALSE;
+
+  for (guint i = 0; i < refs->len; i++)
+    {
+      const FlintExprRef *ref = g_ptr_array_index (refs, i);
+
+      for (guint k = 0; event_time[k] != NULL; k++)
+        if (ref->parts[1] == NULL && g_ascii_strcasecmp (ref->parts[0], event_time[k]) == 0)
+          return TRUE;
+    }
+
+  return FALSE;
+}
+
 static void
 rule_derive (FlintRuleContext *ctx)
 {
@@ -367,24 +397,45 @@ rule_derive (FlintRuleContext *ctx)
   JsonArray *columns = get_array (ctx, "columns");
   g_autoptr(FlintSchema) output = copy_or_null (input);
 
+  FlintFlow *in = flint_rule_context_get_input (ctx, NULL);
+  g_autoptr(GStrvBuilder) event_time = g_strv_builder_new ();
+  g_auto(GStrv) event_time_columns = NULL;
+  gboolean event_time_changed = FALSE;
+
+  if (in != NULL)
+    g_strv_builder_addv (event_time, (const char **) flint_flow_get_event_time (in));
+
   /* Like a chain of withColumn: each expression sees the columns made before it. */
   for (guint i = 0; i < array_length (columns); i++)
     {
       const char *name = record_string (columns, i, "name");
-      const char *expr = record_string (columns, i, "expr");
+      const char *text = record_string (columns, i, "expr");
       g_autofree char *path = g_strdup_printf ("params.columns.%u.expr", i);
       g_autoptr(FlintExprScope) scope = NULL;
       g_autoptr(FlintDataType) type = NULL;
+      g_autoptr(FlintExpr) expr = NULL;
 
-      if (is_blank (expr))
+      if (is_blank (text))
         continue;
 
       scope = flint_expr_scope_new (output);
-      type = flint_rule_context_check_expression (ctx, path, expr, scope);
+      type = _flint_rule_context_check_expression_full (ctx, path, text, scope, &expr);
+
+      /* A window over the watermarked column carries the watermark, as Spark's TimeWindow
+       * does: grouping by it lets a stream's aggregation be written in append mode. */
+      if (expr != NULL && in != NULL && !is_blank (name) && is_window_over (expr, flint_flow_get_event_time (in)))
+        {
+          g_strv_builder_add (event_time, name);
+          event_time_changed = TRUE;
+        }
 
       if (output != NULL && !is_blank (name))
         flint_schema_set_column (output, name, type, TRUE);
     }
+
+  event_time_columns = g_strv_builder_end (event_time);
+  if (event_time_changed)
+    flint_rule_context_set_event_time (ctx, (const char * const *) event_time_columns);
 
   flint_rule_context_take_output (ctx, NULL, g_steal_pointer (&output), flint_rule_context_input_flags (ctx));
 }
@@ -623,7 +674,29 @@ rule_aggregate (FlintRuleContext *ctx)
     }
 
   if (flags & FLINT_FLOW_STREAMING)
-    flags |= FLINT_FLOW_AGGREGATED;
+    {
+      FlintFlow *in = flint_rule_context_get_input (ctx, NULL);
+      const char * const *event_time = in ? flint_flow_get_event_time (in) : NULL;
+      g_autoptr(GStrvBuilder) kept = g_strv_builder_new ();
+      g_auto(GStrv) grouped_event_time = NULL;
+
+      flags |= FLINT_FLOW_AGGREGATED;
+
+      /* Spark drops old groups only when the watermarked column, or a window over it, is
+       * a grouping key; otherwise the state grows forever and append mode is refused. */
+      for (guint i = 0; event_time != NULL && event_time[i] != NULL; i++)
+        {
+          g_autofree char *folded = g_ascii_strdown (event_time[i], -1);
+
+          if (g_hash_table_contains (grouped, folded))
+            g_strv_builder_add (kept, event_time[i]);
+        }
+      grouped_event_time = g_strv_builder_end (kept);
+
+      if (grouped_event_time[0] == NULL)
+        flags &= ~FLINT_FLOW_WATERMARKED;
+      flint_rule_context_set_event_time (ctx, (const char * const *) grouped_event_time);
+    }
 
   flint_rule_context_take_output (ctx, NULL, output, flags);
 }
@@ -1076,6 +1149,12 @@ rule_watermark (FlintRuleContext *ctx)
     flint_rule_context_report (ctx, FLINT_SEVERITY_WARNING, "watermark-on-batch", NULL, NULL,
                                _("a watermark has no effect on a batch input"));
 
+  if (name != NULL)
+    {
+      const char *event_time[] = { column ? column->name : name, NULL };
+      flint_rule_context_set_event_time (ctx, event_time);
+    }
+
   flint_rule_context_take_output (ctx, NULL, ref_or_null (input), flags | FLINT_FLOW_WATERMARKED);
 }
 
@@ -1108,8 +1187,13 @@ rule_sink (FlintRuleContext *ctx)
           (flags & FLINT_FLOW_AGGREGATED) && !(flags & FLINT_FLOW_WATERMARKED))
         flint_rule_context_report (ctx, FLINT_SEVERITY_ERROR, "append-without-watermark",
                                    flint_node_kind_lookup_param (kind, "output_mode") ? "params.output_mode" : NULL,
-                                   _("add a watermark before the aggregation, or write in update or complete mode"),
-                                   _("a streaming aggregation without a watermark cannot be written in append mode"));
+                                   _("group by the watermarked column or a window over it, or write in update or complete mode"),
+                                   _("a streaming aggregation cannot be written in append mode unless it groups by a watermarked event time"));
+
+      if (g_str_equal (kind->id, "sink.delta") && string_is (output_mode, "update"))
+        flint_rule_context_report (ctx, FLINT_SEVERITY_ERROR, "unsupported-output-mode", "params.output_mode",
+                                   _("write in append mode (with a watermark) or complete mode"),
+                                   _("a Delta table takes a stream in append or complete mode, not update"));
 
       if (string_is (output_mode, "complete") && !(flags & FLINT_FLOW_AGGREGATED))
         flint_rule_context_report (ctx, FLINT_SEVERITY_ERROR, "complete-without-aggregation", "params.output_mode",

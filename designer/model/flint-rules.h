@@ -57,6 +57,11 @@ void                 flint_rule_context_take_output      (FlintRuleContext *ctx,
                                                           FlintSchema      *schema,
                                                           FlintFlowFlags    flags);
 
+/* The event-time columns of the outputs set after this call (NULL-terminated; copied).
+ * Unset, outputs carry those of the first watermarked input. */
+void                 flint_rule_context_set_event_time   (FlintRuleContext   *ctx,
+                                                          const char * const *columns);
+
 void                 flint_rule_context_report           (FlintRuleContext *ctx,
                                                           FlintSeverity     severity,
                                                           const char       *code,

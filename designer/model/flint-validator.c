@@ -28,20 +28,39 @@ struct _FlintFlow
 {
   FlintSchema    *schema;
   FlintFlowFlags  flags;
+  char          **event_time;  /* NULL when there are none */
 };
+
+static const char * const no_columns[] = { NULL };
 
 G_DEFINE_BOXED_TYPE (FlintFlow, flint_flow, flint_flow_ref, flint_flow_unref)
 
 FlintFlow *
-flint_flow_new (FlintSchema    *schema,
-                FlintFlowFlags  flags)
+flint_flow_new_full (FlintSchema        *schema,
+                     FlintFlowFlags      flags,
+                     const char * const *event_time)
 {
   FlintFlow *self = g_atomic_rc_box_new0 (FlintFlow);
 
   self->schema = schema ? flint_schema_ref (schema) : NULL;
   self->flags = flags;
+  if (event_time != NULL && event_time[0] != NULL)
+    self->event_time = g_strdupv ((char **) event_time);
 
   return self;
+}
+
+FlintFlow *
+flint_flow_new (FlintSchema    *schema,
+                FlintFlowFlags  flags)
+{
+  return flint_flow_new_full (schema, flags, NULL);
+}
+
+const char * const *
+flint_flow_get_event_time (const FlintFlow *self)
+{
+  return self->event_time ? (const char * const *) self->event_time : no_columns;
 }
 
 FlintFlow *
@@ -54,6 +73,7 @@ static void
 flint_flow_clear (FlintFlow *self)
 {
   g_clear_pointer (&self->schema, flint_schema_unref);
+  g_clear_pointer (&self->event_time, g_strfreev);
 }
 
 void
@@ -91,6 +111,9 @@ flint_flow_equal (const FlintFlow *a,
                   const FlintFlow *b)
 {
   if (a->flags != b->flags)
+    return FALSE;
+  if (!g_strv_equal ((const char * const *) flint_flow_get_event_time (a),
+                     (const char * const *) flint_flow_get_event_time (b)))
     return FALSE;
   if (a->schema == b->schema)
     return TRUE;
@@ -135,6 +158,8 @@ struct _FlintRuleContext
   GPtrArray      *outputs;     /* per output port: FlintFlow or NULL */
   GPtrArray      *diagnostics;
   FlintJobMode    mode;
+  char          **event_time;  /* what rule set for the outputs, or NULL: inherit */
+  gboolean        event_time_set;
 };
 
 G_DEFINE_FINAL_TYPE (FlintValidator, flint_validator, G_TYPE_OBJECT)
@@ -2021,6 +2046,29 @@ flint_rule_context_input_flags (FlintRuleContext *ctx)
   return flags;
 }
 
+/* What the rule said, or the event-time columns of the first watermarked input. */
+static const char * const *
+ctx_event_time (FlintRuleContext *ctx)
+{
+  if (ctx->event_time_set)
+    return (const char * const *) ctx->event_time;
+
+  for (guint i = 0; i < ctx->inputs->len; i++)
+    {
+      GPtrArray *flows = g_ptr_array_index (ctx->inputs, i);
+
+      for (guint j = 0; j < flows->len; j++)
+        {
+          FlintFlow *flow = g_ptr_array_index (flows, j);
+
+          if (flow->flags & FLINT_FLOW_WATERMARKED)
+            return flint_flow_get_event_time (flow);
+        }
+    }
+
+  return NULL;
+}
+
 void
 flint_rule_context_take_output (FlintRuleContext *ctx,
                                 const char       *port,
@@ -2038,10 +2086,20 @@ flint_rule_context_take_output (FlintRuleContext *ctx,
 
       if (g_ptr_array_index (ctx->outputs, i) != NULL)
         flint_flow_unref (g_ptr_array_index (ctx->outputs, i));
-      g_ptr_array_index (ctx->outputs, i) = flint_flow_new (schema, flags);
+      g_ptr_array_index (ctx->outputs, i) =
+        flint_flow_new_full (schema, flags, (flags & FLINT_FLOW_WATERMARKED) ? ctx_event_time (ctx) : NULL);
     }
 
   g_clear_pointer (&schema, flint_schema_unref);
+}
+
+void
+flint_rule_context_set_event_time (FlintRuleContext   *ctx,
+                                   const char * const *columns)
+{
+  g_clear_pointer (&ctx->event_time, g_strfreev);
+  ctx->event_time = columns ? g_strdupv ((char **) columns) : NULL;
+  ctx->event_time_set = TRUE;
 }
 
 void
@@ -2387,7 +2445,8 @@ validate_node (FlintValidator *self,
   /* Ports a rule left unset: unknown columns, the inputs' flags. */
   for (guint i = 0; i < ctx.outputs->len; i++)
     if (g_ptr_array_index (ctx.outputs, i) == NULL)
-      g_ptr_array_index (ctx.outputs, i) = flint_flow_new (NULL, in_flags);
+      g_ptr_array_index (ctx.outputs, i) =
+        flint_flow_new_full (NULL, in_flags, (in_flags & FLINT_FLOW_WATERMARKED) ? ctx_event_time (&ctx) : NULL);
 
   /* Duplicate output columns, whatever the kind. */
   for (guint i = 0; i < ctx.outputs->len; i++)
@@ -2435,6 +2494,7 @@ validate_node (FlintValidator *self,
   old = g_steal_pointer (&state->diagnostics);
   state->diagnostics = g_steal_pointer (&ctx.diagnostics);
   g_ptr_array_unref (ctx.inputs);
+  g_clear_pointer (&ctx.event_time, g_strfreev);
 
   if (!diagnostics_equal (old, state->diagnostics))
     g_signal_emit (self, signals[NODE_DIAGNOSTICS_CHANGED], 0, flint_node_get_id (node));

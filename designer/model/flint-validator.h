@@ -30,7 +30,14 @@ FlintFlow     *flint_flow_new            (FlintSchema     *schema,
                                           FlintFlowFlags   flags);
 FlintFlow     *flint_flow_ref            (FlintFlow       *self);
 void           flint_flow_unref          (FlintFlow       *self);
+/* Takes a reference to @schema; copies @event_time, the columns that carry the stream's
+ * event-time watermark (the watermarked column, and windows over it), or NULL. */
+FlintFlow     *flint_flow_new_full       (FlintSchema        *schema,
+                                          FlintFlowFlags      flags,
+                                          const char * const *event_time);
 FlintSchema   *flint_flow_get_schema     (const FlintFlow *self);
+/* NULL-terminated, possibly empty; never NULL. */
+const char * const *flint_flow_get_event_time (const FlintFlow *self);
 FlintFlowFlags flint_flow_get_flags      (const FlintFlow *self);
 gboolean       flint_flow_is_streaming   (const FlintFlow *self);
 gboolean       flint_flow_is_watermarked (const FlintFlow *self);

@@ -133,19 +133,26 @@ class ValidateTest(unittest.TestCase):
             self.assertIn("node 'spare': warning: this source is not used", out)
 
     def test_streaming_without_watermark(self):
-        with Broken("streaming-click-counter.flint.yaml", "output_mode: update", "output_mode: append") as b:
-            text = b.text.replace("  - {from: parsed, to: late_limit}\n  - {from: late_limit, to: views}\n",
-                                  "  - {from: parsed, to: views}\n")
-            text = text.replace("  - id: late_limit\n    kind: transform.watermark\n"
-                                "    label: Ten minutes late at most\n"
-                                "    params: {column: event_time, delay: 10 minutes}\n", "")
+        # The example without its watermark: its windowed aggregation can no longer be
+        # written in append mode.
+        with Broken("streaming-click-counter.flint.yaml",
+                    "  - {from: parsed, to: late_limit}\n  - {from: late_limit, to: windowed}\n",
+                    "  - {from: parsed, to: windowed}\n") as b:
+            text = b.text.replace("  - id: late_limit\n    kind: transform.watermark\n"
+                                  "    label: Ten minutes late at most\n"
+                                  "    params: {column: event_time, delay: 10 minutes}\n", "")
             text = text.replace("  late_limit: [560, 120]\n", "")
             with open(b.path, "w", encoding="utf-8") as f:
                 f.write(text)
             code, out, err = run("validate", b.path)
             self.assertEqual(code, 1, err)
-            self.assertIn("node 'page_views': error: a streaming aggregation without a watermark "
-                          "cannot be written in append mode", out)
+            self.assertIn("node 'page_views': error: a streaming aggregation cannot be written in append "
+                          "mode unless it groups by a watermarked event time", out)
+        with Broken("streaming-click-counter.flint.yaml", "output_mode: append", "output_mode: update") as b:
+            code, out, _ = run("validate", b.path)
+            self.assertEqual(code, 1)
+            self.assertIn("node 'page_views': error: a Delta table takes a stream in append or complete "
+                          "mode, not update", out)
 
     def test_json(self):
         with Broken("customer-join.flint.yaml", "age >= 18", "agee >= 18") as b:

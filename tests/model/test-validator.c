@@ -395,18 +395,47 @@ test_streaming (void)
   g_assert_nonnull (d);
   g_assert_cmpint (flint_diagnostic_get_severity (d), ==, FLINT_SEVERITY_ERROR);
 
-  /* Update mode is fine without a watermark. */
-  flint_node_set_string (flint_pipeline_lookup_node (pipeline, "out"), "output_mode", "update");
+  /* Complete mode is fine without a watermark; Delta takes no update mode at all. */
+  flint_node_set_string (flint_pipeline_lookup_node (pipeline, "out"), "output_mode", "complete");
   g_assert_null (test_find (validator, "out", "append-without-watermark"));
+  flint_node_set_string (flint_pipeline_lookup_node (pipeline, "out"), "output_mode", "update");
+  g_assert_nonnull (test_find (validator, "out", "unsupported-output-mode"));
   flint_node_set_string (flint_pipeline_lookup_node (pipeline, "out"), "output_mode", "append");
   g_assert_nonnull (test_find (validator, "out", "append-without-watermark"));
+  g_assert_null (test_find (validator, "out", "unsupported-output-mode"));
 
-  /* A watermark before the aggregation makes append legal. */
+  /* A watermark before the aggregation is not enough while the aggregation does not group
+   * by the event time: Spark would keep every group forever and refuse append. */
   flint_pipeline_disconnect (pipeline, g_ptr_array_index (flint_pipeline_get_node_inputs (pipeline, agg), 0), NULL);
   test_add_node (pipeline, "wm", "transform.watermark", "{\"column\": \"timestamp\", \"delay\": \"10 minutes\"}", NULL);
   test_connect (pipeline, "parsed", "wm");
   test_connect (pipeline, "wm", "counts");
+  g_assert_nonnull (test_find (validator, "out", "append-without-watermark"));
+
+  /* Grouping by the watermarked column makes append legal ... */
+  flint_node_take_param (agg, "group_by", json_from_string ("[\"page\", \"timestamp\"]", NULL));
   g_assert_null (test_find (validator, "out", "append-without-watermark"));
+  g_assert_true (flint_flow_is_watermarked (flint_validator_get_output (validator, "counts", NULL)));
+
+  /* ... and so does grouping by a window over it, derived in between. */
+  flint_pipeline_disconnect (pipeline, g_ptr_array_index (flint_pipeline_get_node_inputs (pipeline, agg), 0), NULL);
+  test_add_node (pipeline, "slots", "transform.derive",
+                 "{\"columns\": [{\"name\": \"slot\", \"expr\": \"window(timestamp, '5 minutes')\"}]}", NULL);
+  test_connect (pipeline, "wm", "slots");
+  test_connect (pipeline, "slots", "counts");
+  flint_node_take_param (agg, "group_by", json_from_string ("[\"slot\", \"page\"]", NULL));
+  g_assert_null (test_find (validator, "out", "append-without-watermark"));
+  {
+    const char * const *event_time = flint_flow_get_event_time (flint_validator_get_output (validator, "slots", NULL));
+    g_assert_cmpstr (event_time[0], ==, "timestamp");
+    g_assert_cmpstr (event_time[1], ==, "slot");
+    g_assert_null (event_time[2]);
+  }
+  {
+    FlintSchema *schema = flint_flow_get_schema (flint_validator_get_output (validator, "slots", NULL));
+    g_autofree char *type = flint_data_type_to_string (flint_schema_lookup (schema, "slot")->type);
+    g_assert_cmpstr (type, ==, "struct<start:timestamp,end:timestamp>");
+  }
 
   /* A streaming sink needs a checkpoint. */
   flint_node_take_param (flint_pipeline_lookup_node (pipeline, "out"), "checkpoint_location", NULL);

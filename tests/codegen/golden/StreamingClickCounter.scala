@@ -23,18 +23,32 @@ object StreamingClickCounter {
     parsed.withWatermark("event_time", "10 minutes")
   }
 
-  def viewsPerPage(late_limit: DataFrame): DataFrame = {
-    late_limit
-      .groupBy(F.col("page"))
+  def fiveMinuteWindows(late_limit: DataFrame): DataFrame = {
+    late_limit.withColumn("slot", F.expr("window(event_time, '5 minutes')"))
+  }
+
+  def viewsPerPageAndWindow(windowed: DataFrame): DataFrame = {
+    windowed
+      .groupBy(F.col("slot"), F.col("page"))
       .agg(F.expr("count(*)").as("views"))
   }
 
-  def pageViews(spark: SparkSession, views: DataFrame): StreamingQuery = {
+  def windowStartAndEnd(views: DataFrame): DataFrame = {
+    views
+      .withColumn("window_start", F.expr("slot.start"))
+      .withColumn("window_end", F.expr("slot.end"))
+  }
+
+  def withoutTheWindowStruct(flat: DataFrame): DataFrame = {
+    flat.drop("slot")
+  }
+
+  def pageViews(spark: SparkSession, tidy: DataFrame): StreamingQuery = {
     spark.sparkContext.setJobDescription("[flint:page_views] Page views")
     try {
-      views.writeStream
+      tidy.writeStream
         .format("delta")
-        .outputMode("update")
+        .outputMode("append")
         .option("checkpointLocation", "out/checkpoints/page_views/")
         .trigger(Trigger.ProcessingTime("1 minute"))
         .queryName("page_views")
@@ -48,8 +62,11 @@ object StreamingClickCounter {
     val clicksDf = clicks(spark)
     val parsedClicksDf = parsedClicks(clicksDf)
     val tenMinutesLateAtMostDf = tenMinutesLateAtMost(parsedClicksDf)
-    val viewsPerPageDf = viewsPerPage(tenMinutesLateAtMostDf)
-    val pageViewsResult = pageViews(spark, viewsPerPageDf)
+    val fiveMinuteWindowsDf = fiveMinuteWindows(tenMinutesLateAtMostDf)
+    val viewsPerPageAndWindowDf = viewsPerPageAndWindow(fiveMinuteWindowsDf)
+    val windowStartAndEndDf = windowStartAndEnd(viewsPerPageAndWindowDf)
+    val withoutTheWindowStructDf = withoutTheWindowStruct(windowStartAndEndDf)
+    val pageViewsResult = pageViews(spark, withoutTheWindowStructDf)
     Map("page_views" -> pageViewsResult)
   }
 
