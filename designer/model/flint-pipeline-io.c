@@ -20,6 +20,7 @@
 
 #include "flint-error.h"
 #include "flint-pipeline-io.h"
+#include "flint-suggest-private.h"
 
 /* A pipeline has hundreds of values; this only stops a hostile file from costing gigabytes. */
 #define FLINT_LOAD_MAX_VALUES 4000000u
@@ -305,60 +306,12 @@ ynode_describe (YNode *node)
     }
 }
 
-static guint
-edit_distance (const char *a,
-               const char *b)
-{
-  gsize la = strlen (a), lb = strlen (b);
-  g_autofree guint *row = NULL;
-
-  if (la > 64 || lb > 64)
-    return G_MAXUINT;
-
-  row = g_new (guint, lb + 1);
-  for (gsize j = 0; j <= lb; j++)
-    row[j] = j;
-
-  for (gsize i = 1; i <= la; i++)
-    {
-      guint diagonal = row[0];
-
-      row[0] = i;
-      for (gsize j = 1; j <= lb; j++)
-        {
-          guint above = row[j];
-          guint cost = g_ascii_tolower (a[i - 1]) == g_ascii_tolower (b[j - 1]) ? 0 : 1;
-
-          row[j] = MIN (MIN (row[j] + 1, row[j - 1] + 1), diagonal + cost);
-          diagonal = above;
-        }
-    }
-
-  return row[lb];
-}
-
 /* The closest of @candidates to @word, when it is close enough to be a likely typo. */
 static const char *
 suggest (const char *word,
          GPtrArray  *candidates)
 {
-  const char *best = NULL;
-  guint best_distance = G_MAXUINT;
-  guint limit = MAX (2, strlen (word) / 3);
-
-  for (guint i = 0; i < candidates->len; i++)
-    {
-      const char *candidate = g_ptr_array_index (candidates, i);
-      guint distance = edit_distance (word, candidate);
-
-      if (distance < best_distance)
-        {
-          best = candidate;
-          best_distance = distance;
-        }
-    }
-
-  return best_distance <= limit ? best : NULL;
+  return flint_suggest_closest ((const char * const *) candidates->pdata, candidates->len, word);
 }
 
 /* Scalars: the YAML 1.2 core schema */

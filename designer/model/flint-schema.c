@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "flint-schema.h"
+#include "flint-suggest-private.h"
 
 /* Below this many columns a linear scan beats hashing: a scan rejects most names on
  * their first byte, while a lookup in the index folds and hashes the name, and the index
@@ -296,63 +297,6 @@ flint_schema_lookup (const FlintSchema *self,
   return position >= 0 ? g_ptr_array_index (self->columns, position) : NULL;
 }
 
-/* Optimal string alignment distance (Damerau-Levenshtein with adjacent
- * transpositions), ignoring ASCII case. Gives up above @limit. */
-static guint
-edit_distance (const char *a,
-               const char *b,
-               guint       limit)
-{
-  gsize la = strlen (a);
-  gsize lb = strlen (b);
-  g_autofree guint *rows = NULL;
-  guint *prev2, *prev, *cur;
-  guint result;
-
-  if ((la > lb ? la - lb : lb - la) > limit)
-    return limit + 1;
-
-  rows = g_new (guint, 3 * (lb + 1));
-  prev2 = rows;
-  prev = rows + (lb + 1);
-  cur = rows + 2 * (lb + 1);
-
-  for (gsize j = 0; j <= lb; j++)
-    prev[j] = (guint) j;
-
-  for (gsize i = 1; i <= la; i++)
-    {
-      guint row_min;
-      guint *tmp;
-
-      cur[0] = (guint) i;
-      row_min = cur[0];
-      for (gsize j = 1; j <= lb; j++)
-        {
-          char ca = g_ascii_tolower (a[i - 1]);
-          char cb = g_ascii_tolower (b[j - 1]);
-          guint cost = ca == cb ? 0 : 1;
-          guint best = MIN (MIN (prev[j] + 1, cur[j - 1] + 1), prev[j - 1] + cost);
-
-          if (i > 1 && j > 1 &&
-              ca == g_ascii_tolower (b[j - 2]) &&
-              g_ascii_tolower (a[i - 2]) == cb)
-            best = MIN (best, prev2[j - 2] + 1);
-          cur[j] = best;
-          row_min = MIN (row_min, best);
-        }
-      if (row_min > limit)
-        return limit + 1;
-
-      tmp = prev2;
-      prev2 = prev;
-      prev = cur;
-      cur = tmp;
-    }
-
-  result = prev[lb];
-  return result;
-}
 
 typedef struct
 {
@@ -401,7 +345,7 @@ flint_schema_suggest (const FlintSchema *self,
   for (guint i = 0; i < self->columns->len; i++)
     {
       const FlintColumn *column = g_ptr_array_index (self->columns, i);
-      Suggestion s = { edit_distance (name, column->name, limit), i };
+      Suggestion s = { flint_edit_distance (name, column->name, limit), i };
       char *key;
 
       if (s.distance > limit)

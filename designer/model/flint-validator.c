@@ -21,6 +21,7 @@
 #include "flint-expr.h"
 #include "flint-rules.h"
 #include "flint-validator.h"
+#include "flint-suggest-private.h"
 
 /* FlintFlow {{{ */
 
@@ -1325,59 +1326,15 @@ check_job_object (FlintValidator *self,
 
 /* Generic parameter checks {{{ */
 
-static guint
-edit_distance (const char *a,
-               const char *b)
-{
-  guint la = strlen (a), lb = strlen (b);
-  g_autofree guint *row = g_new (guint, lb + 1);
-
-  for (guint j = 0; j <= lb; j++)
-    row[j] = j;
-
-  for (guint i = 1; i <= la; i++)
-    {
-      guint diag = row[0];
-
-      row[0] = i;
-      for (guint j = 1; j <= lb; j++)
-        {
-          guint up = row[j];
-          guint cost = g_ascii_tolower (a[i - 1]) == g_ascii_tolower (b[j - 1]) ? 0 : 1;
-
-          row[j] = MIN (MIN (row[j] + 1, row[j - 1] + 1), diag + cost);
-          diag = up;
-        }
-    }
-
-  return row[lb];
-}
-
 /* "did you mean 'x'?" for the closest of @names, or NULL. */
 static char *
 suggest_among (const char *const *names,
                guint              n_names,
                const char        *name)
 {
-  const char *best = NULL;
-  guint best_distance = G_MAXUINT;
-  guint limit = MAX (2, strlen (name) / 3);
+  const char *best = flint_suggest_closest (names, n_names, name);
 
-  for (guint i = 0; i < n_names; i++)
-    {
-      guint d = edit_distance (names[i], name);
-
-      if (d < best_distance)
-        {
-          best_distance = d;
-          best = names[i];
-        }
-    }
-
-  if (best == NULL || best_distance > limit)
-    return NULL;
-
-  return g_strdup_printf (_("did you mean '%s'?"), best);
+  return best ? g_strdup_printf (_("did you mean '%s'?"), best) : NULL;
 }
 
 static char *
