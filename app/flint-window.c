@@ -19,9 +19,11 @@
 #include "flint-inspector.h"
 #include "flint-job-page.h"
 #include "flint-palette.h"
+#include "flint-preview-panel.h"
 #include "flint-problems.h"
 #include "flint-window.h"
 #include "runtime/flint-paths.h"
+#include "runtime/flint-preview.h"
 #if HAVE_FLINT_CANVAS
 #include "designer/canvas/flint-canvas.h"
 #include "designer/canvas/flint-canvas-geometry.h"
@@ -54,6 +56,13 @@ struct _FlintWindow
   GtkWidget            *job_page;
   GtkWidget            *code_view;
   GtkWidget            *problems;
+  GtkWidget            *bottom_tabs;    /* Code | Preview */
+  GtkWidget            *preview_panel;
+
+  /* The preview: one local Spark worker for the window's life, started on first use. */
+  FlintPreviewSession  *preview_session;
+  GCancellable         *preview_cancellable;
+  char                 *preview_node;   /* what the panel shows (or is computing) */
 
   GFile                *file;
   FlintPipeline        *pipeline;
@@ -97,6 +106,8 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void update_title           (FlintWindow *self);
+static void on_preview_stale       (FlintWindow *self, gpointer item, const char *what);
+static void on_preview_structure   (FlintWindow *self);
 static void update_autosave_timer  (FlintWindow *self);
 static void check_recovery         (FlintWindow *self);
 static void save_as_action         (GtkWidget *widget, const char *action_name, GVariant *parameter);
@@ -455,6 +466,13 @@ set_document (FlintWindow   *self,
     g_signal_handlers_disconnect_by_data (self->history, self);
   g_clear_pointer (&self->selected, g_free);
   self->recovered = FALSE;
+  /* Another document: its previews start over (the worker and its Spark stay). */
+  if (self->preview_cancellable != NULL)
+    g_cancellable_cancel (self->preview_cancellable);
+  g_clear_object (&self->preview_cancellable);
+  g_clear_pointer (&self->preview_node, g_free);
+  if (self->preview_panel != NULL)
+    flint_preview_panel_clear (FLINT_PREVIEW_PANEL (self->preview_panel));
 
   flint_inspector_set_document (FLINT_INSPECTOR (self->inspector), NULL, NULL);
   flint_job_page_set_document (FLINT_JOB_PAGE (self->job_page), NULL, NULL);
@@ -483,6 +501,14 @@ set_document (FlintWindow   *self,
       flint_validator_update (self->validator);
 
       g_signal_connect_object (pipeline, "changed", G_CALLBACK (on_pipeline_changed), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (pipeline, "node-changed", G_CALLBACK (on_preview_stale), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (pipeline, "edge-added", G_CALLBACK (on_preview_structure), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (pipeline, "edge-removed", G_CALLBACK (on_preview_structure), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (pipeline, "job-changed", G_CALLBACK (on_preview_structure), self,
                                G_CONNECT_SWAPPED);
       g_signal_connect_object (self->validator, "updated", G_CALLBACK (on_validator_updated),
                                self, G_CONNECT_SWAPPED);
@@ -1132,6 +1158,208 @@ redo_action (GtkWidget  *widget,
     flint_history_redo (self->history);
 }
 
+/* Preview {{{ */
+
+static const char *
+node_title (FlintWindow *self,
+            const char  *node_id)
+{
+  FlintNode *node = self->pipeline && node_id ? flint_pipeline_lookup_node (self->pipeline, node_id) : NULL;
+
+  return node ? flint_node_get_display_name (node) : node_id;
+}
+
+/* Rows along each edge the preview went through; a quality node's drops tint its output. */
+static void
+update_edge_labels (FlintWindow        *self,
+                    FlintPreviewResult *result)
+{
+#if HAVE_FLINT_CANVAS
+  FlintCanvas *canvas;
+  GListModel *edges;
+
+  if (!FLINT_IS_CANVAS (self->canvas))
+    return;
+  canvas = FLINT_CANVAS (self->canvas);
+  flint_canvas_clear_edge_labels (canvas);
+  if (result == NULL || self->pipeline == NULL)
+    return;
+
+  edges = flint_pipeline_get_edges (self->pipeline);
+  for (guint i = 0; i < g_list_model_get_n_items (edges); i++)
+    {
+      g_autoptr(FlintEdge) edge = g_list_model_get_item (edges, i);
+      const char *from = flint_edge_get_from_node (edge);
+      const char *port = flint_edge_get_from_port (edge);
+      gint64 count = flint_preview_result_get_output_count (result, from, port);
+      g_autofree char *text = NULL;
+      const char *mode = NULL;
+      gint64 passed, failed;
+      gboolean warn = FALSE;
+
+      if (count < 0)
+        continue;
+      text = g_strdup_printf (ngettext ("%" G_GINT64_FORMAT " row", "%" G_GINT64_FORMAT " rows", count), count);
+      if (flint_preview_result_get_quality (result, from, &mode, &passed, &failed) && failed > 0 &&
+          (port == NULL || g_strcmp0 (port, "out") == 0))
+        {
+          g_autofree char *more = g_strdup_printf (g_strcmp0 (mode, "quarantine") == 0
+                                                     ? _("%s · %" G_GINT64_FORMAT " quarantined")
+                                                     : _("%s · %" G_GINT64_FORMAT " dropped"),
+                                                   text, failed);
+          g_free (text);
+          text = g_steal_pointer (&more);
+          warn = TRUE;
+        }
+      flint_canvas_set_edge_label (canvas, edge, text, warn);
+    }
+#endif
+}
+
+static void
+on_previewed (GObject      *source,
+              GAsyncResult *res,
+              gpointer      user_data)
+{
+  g_autoptr(FlintWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlintPreviewResult) result = NULL;
+  FlintPreviewPanel *panel;
+
+  result = flint_preview_session_run_finish (FLINT_PREVIEW_SESSION (source), res, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      /* A newer preview replaced this one, or the user cancelled: the panel is theirs. */
+      if (self->preview_panel != NULL && self->preview_cancellable != NULL &&
+          g_cancellable_is_cancelled (self->preview_cancellable))
+        {
+          panel = FLINT_PREVIEW_PANEL (self->preview_panel);
+          if (flint_preview_panel_get_result (panel) != NULL)
+            flint_preview_panel_show_result (panel, node_title (self, self->preview_node),
+                                             flint_preview_panel_get_result (panel));
+          else
+            flint_preview_panel_show_error (panel, node_title (self, self->preview_node), _("The preview was cancelled."));
+          g_clear_object (&self->preview_cancellable);
+        }
+      return;
+    }
+  if (self->preview_panel == NULL)
+    return;
+  g_clear_object (&self->preview_cancellable);
+  panel = FLINT_PREVIEW_PANEL (self->preview_panel);
+
+  if (result == NULL)
+    {
+      flint_preview_panel_show_error (panel, node_title (self, self->preview_node), error->message);
+      update_edge_labels (self, NULL);
+      return;
+    }
+
+  if (flint_preview_result_is_ok (result))
+    flint_preview_panel_show_result (panel, node_title (self, self->preview_node), result);
+  else
+    {
+      const char *culprit = flint_preview_result_get_error_node (result);
+
+      flint_preview_panel_show_failure (panel, node_title (self, self->preview_node), culprit,
+                                        node_title (self, culprit), flint_preview_result_get_message (result));
+    }
+  /* On failure too: the counts up to the failing node are true. */
+  update_edge_labels (self, result);
+}
+
+void
+flint_window_preview_node (FlintWindow *self,
+                           const char  *node_id)
+{
+  g_autoptr(GFile) dir = NULL;
+
+  g_return_if_fail (FLINT_IS_WINDOW (self));
+
+  if (self->pipeline == NULL || node_id == NULL || flint_pipeline_lookup_node (self->pipeline, node_id) == NULL)
+    return;
+
+  if (self->preview_cancellable != NULL)
+    {
+      /* Replaced, not cancelled by the user: forget it before it answers. */
+      GCancellable *old = g_steal_pointer (&self->preview_cancellable);
+      g_cancellable_cancel (old);
+      g_object_unref (old);
+    }
+  if (self->preview_session == NULL)
+    self->preview_session = flint_preview_session_new ();
+  g_free (self->preview_node);
+  self->preview_node = g_strdup (node_id);
+  self->preview_cancellable = g_cancellable_new ();
+
+  if (self->file != NULL)
+    dir = g_file_get_parent (self->file);
+  flint_preview_panel_show_running (FLINT_PREVIEW_PANEL (self->preview_panel), node_title (self, node_id));
+  gtk_notebook_set_current_page (GTK_NOTEBOOK (self->bottom_tabs),
+                                 gtk_notebook_page_num (GTK_NOTEBOOK (self->bottom_tabs), self->preview_panel));
+  if (self->settings != NULL)
+    g_settings_set_boolean (self->settings, "bottom-pane-visible", TRUE);
+
+  flint_preview_session_run_async (self->preview_session, self->pipeline, node_id, dir, 0, 0,
+                                   self->preview_cancellable, on_previewed, g_object_ref (self));
+}
+
+void
+flint_window_cancel_preview (FlintWindow *self)
+{
+  g_return_if_fail (FLINT_IS_WINDOW (self));
+
+  if (self->preview_cancellable != NULL)
+    g_cancellable_cancel (self->preview_cancellable);
+}
+
+static void
+on_preview_refresh (FlintWindow *self)
+{
+  flint_window_preview_node (self, self->preview_node ? self->preview_node : self->selected);
+}
+
+static void
+on_preview_reveal_node (FlintWindow *self,
+                        const char  *node_id)
+{
+  flint_window_select_node (self, node_id);
+}
+
+/* What the counts on the edges said is no longer known after an edit. */
+static void
+on_preview_stale (FlintWindow *self,
+                  gpointer     item,
+                  const char  *what)
+{
+  if (g_strcmp0 (what, "position") == 0 || g_strcmp0 (what, "label") == 0)
+    return;
+  update_edge_labels (self, NULL);
+}
+
+static void
+on_preview_structure (FlintWindow *self)
+{
+  update_edge_labels (self, NULL);
+}
+
+static void
+preview_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  FlintWindow *self = FLINT_WINDOW (widget);
+
+  if (self->selected == NULL)
+    {
+      show_toast (self, _("Select a node to preview"));
+      return;
+    }
+  flint_window_preview_node (self, self->selected);
+}
+
+/* }}} */
+
 static void
 run_action (GtkWidget  *widget,
             const char *action_name,
@@ -1536,7 +1764,15 @@ build_panels (FlintWindow *self)
   gtk_widget_set_size_request (self->problems, 280, -1);
   g_signal_connect_object (self->problems, "diagnostic-activated",
                            G_CALLBACK (on_diagnostic_activated), self, 0);
-  gtk_paned_set_start_child (self->bottom_pane, self->code_view);
+  self->preview_panel = flint_preview_panel_new ();
+  g_signal_connect_object (self->preview_panel, "refresh", G_CALLBACK (on_preview_refresh), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->preview_panel, "cancel", G_CALLBACK (flint_window_cancel_preview), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->preview_panel, "reveal-node", G_CALLBACK (on_preview_reveal_node), self, G_CONNECT_SWAPPED);
+  self->bottom_tabs = gtk_notebook_new ();
+  gtk_notebook_set_show_border (GTK_NOTEBOOK (self->bottom_tabs), FALSE);
+  gtk_notebook_append_page (GTK_NOTEBOOK (self->bottom_tabs), self->code_view, gtk_label_new (_("Code")));
+  gtk_notebook_append_page (GTK_NOTEBOOK (self->bottom_tabs), self->preview_panel, gtk_label_new (_("Preview")));
+  gtk_paned_set_start_child (self->bottom_pane, self->bottom_tabs);
   gtk_paned_set_end_child (self->bottom_pane, self->problems);
 
   drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
@@ -1564,6 +1800,13 @@ flint_window_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_cancellable_cancel (self->io_cancellable);
   g_clear_object (&self->io_cancellable);
+  if (self->preview_cancellable)
+    g_cancellable_cancel (self->preview_cancellable);
+  g_clear_object (&self->preview_cancellable);
+  if (self->preview_session)
+    flint_preview_session_stop (self->preview_session);
+  g_clear_object (&self->preview_session);
+  g_clear_pointer (&self->preview_node, g_free);
   g_clear_handle_id (&self->alloc_source, g_source_remove);
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (self->chooser);
@@ -1650,6 +1893,8 @@ flint_window_class_init (FlintWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.undo", NULL, undo_action);
   gtk_widget_class_install_action (widget_class, "win.redo", NULL, redo_action);
   gtk_widget_class_install_action (widget_class, "win.run", NULL, run_action);
+  gtk_widget_class_install_action (widget_class, "win.preview", NULL, preview_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.preview", NULL);
   gtk_widget_class_install_action (widget_class, "win.export-code", "s", export_code_action);
   gtk_widget_class_install_action (widget_class, "win.show-toast", "s", show_toast_action);
 }
@@ -1852,4 +2097,11 @@ flint_window_get_page (FlintWindow *self)
   g_return_val_if_fail (FLINT_IS_WINDOW (self), NULL);
 
   return gtk_stack_get_visible_child_name (self->stack);
+}
+
+GtkWidget *
+flint_window_get_preview_panel (FlintWindow *self)
+{
+  g_return_val_if_fail (FLINT_IS_WINDOW (self), NULL);
+  return self->preview_panel;
 }

@@ -44,6 +44,14 @@ GFile          *flint_window_dup_autosave_file (FlintWindow   *self);
 /* Autosaves now if modified (as the timer does); for tests. */
 void            flint_window_autosave_now   (FlintWindow      *self);
 
+/* Runs the generated code up to @node_id on local Spark over a sample and shows the rows
+ * in the Preview tab, the counts on the canvas's edges (asynchronous; a preview still
+ * running is replaced). */
+void            flint_window_preview_node   (FlintWindow      *self,
+                                             const char       *node_id);
+void            flint_window_cancel_preview (FlintWindow      *self);
+GtkWidget      *flint_window_get_preview_panel (FlintWindow   *self);
+
 /* The panels, for tests. */
 GtkWidget      *flint_window_get_palette    (FlintWindow      *self);
 GtkWidget      *flint_window_get_canvas     (FlintWindow      *self);

@@ -62,6 +62,8 @@ struct _EdgeItem
   int        to_index;
   double     curve[8];
   FlintRect  bounds;
+  char      *label;       /* preview row counts, or NULL */
+  gboolean   label_warn;  /* rows were dropped or quarantined on the way */
 };
 
 typedef struct
@@ -192,6 +194,7 @@ edge_item_free (gpointer data)
   EdgeItem *item = data;
 
   g_object_unref (item->edge);
+  g_free (item->label);
   g_free (item);
 }
 
@@ -2568,6 +2571,49 @@ paint_edges (FlintCanvas *self,
   cairo_destroy (cr);
 }
 
+/* Preview counts in pills at each edge's middle, the same size at any zoom. */
+static void
+paint_edge_labels (FlintCanvas *self,
+                   GtkSnapshot *snapshot,
+                   GPtrArray   *edges)
+{
+  const Palette *p = &self->palette;
+
+  for (guint i = 0; i < edges->len; i++)
+    {
+      EdgeItem *item = g_ptr_array_index (edges, i);
+      g_autoptr(PangoLayout) layout = NULL;
+      double scratch[8], mx, my, wx, wy;
+      const double *c;
+      int lw, lh;
+      GskRoundedRect rr;
+      GdkRGBA colors[4], fill;
+
+      if (item->label == NULL)
+        continue;
+      c = edge_curve (self, item, scratch);
+      /* The Bézier curve at t = 1/2. */
+      mx = (c[0] + 3 * c[2] + 3 * c[4] + c[6]) / 8;
+      my = (c[1] + 3 * c[3] + 3 * c[5] + c[7]) / 8;
+      flint_viewport_canvas_to_widget (self->viewport, mx, my, &wx, &wy);
+
+      layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), item->label);
+      pango_layout_get_pixel_size (layout, &lw, &lh);
+      gsk_rounded_rect_init_from_rect (&rr, &GRAPHENE_RECT_INIT (floor (wx - lw / 2.0 - 7), floor (wy - lh / 2.0 - 2),
+                                                                lw + 14, lh + 4), (lh + 4) / 2.0);
+      fill = item->label_warn ? p->warning_bg : p->card;
+      for (int k = 0; k < 4; k++)
+        colors[k] = item->label_warn ? p->warning_bg : p->border;
+      gtk_snapshot_push_rounded_clip (snapshot, &rr);
+      gtk_snapshot_append_color (snapshot, &p->bg, &rr.bounds);
+      gtk_snapshot_append_color (snapshot, &fill, &rr.bounds);
+      gtk_snapshot_pop (snapshot);
+      gtk_snapshot_append_border (snapshot, &rr, (float[4]) { 1, 1, 1, 1 }, colors);
+      append_layout_at (snapshot, layout, floor (wx - lw / 2.0), floor (wy - lh / 2.0),
+                        item->label_warn ? &(GdkRGBA) { 0, 0, 0, 0.8 } : &p->fg);
+    }
+}
+
 /* Far out: every node a plain rectangle and every edge a line, in one cairo node. */
 static void
 paint_far (FlintCanvas *self,
@@ -2857,6 +2903,7 @@ flint_canvas_snapshot (GtkWidget   *widget,
               paint_node (self, snapshot, item);
           }
       gtk_snapshot_restore (snapshot);
+      paint_edge_labels (self, snapshot, edges);
     }
 
   /* Far out, the connection being dragged still shows (over no other edge). */
@@ -3676,4 +3723,53 @@ GtkWidget *
 flint_canvas_new (void)
 {
   return g_object_new (FLINT_TYPE_CANVAS, NULL);
+}
+
+void
+flint_canvas_set_edge_label (FlintCanvas *self,
+                             FlintEdge   *edge,
+                             const char  *text,
+                             gboolean     warn)
+{
+  EdgeItem *item;
+
+  g_return_if_fail (FLINT_IS_CANVAS (self));
+  g_return_if_fail (FLINT_IS_EDGE (edge));
+
+  item = g_hash_table_lookup (self->edges, edge);
+  if (item == NULL)
+    return;
+  g_free (item->label);
+  item->label = g_strdup (text);
+  item->label_warn = text != NULL && warn;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+const char *
+flint_canvas_get_edge_label (FlintCanvas *self,
+                             FlintEdge   *edge)
+{
+  EdgeItem *item;
+
+  g_return_val_if_fail (FLINT_IS_CANVAS (self), NULL);
+
+  item = g_hash_table_lookup (self->edges, edge);
+  return item ? item->label : NULL;
+}
+
+void
+flint_canvas_clear_edge_labels (FlintCanvas *self)
+{
+  GHashTableIter iter;
+  EdgeItem *item;
+
+  g_return_if_fail (FLINT_IS_CANVAS (self));
+
+  g_hash_table_iter_init (&iter, self->edges);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &item))
+    {
+      g_clear_pointer (&item->label, g_free);
+      item->label_warn = FALSE;
+    }
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }

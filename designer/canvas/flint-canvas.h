@@ -59,4 +59,15 @@ void            flint_canvas_zoom_to_fit      (FlintCanvas    *self);
 /* Lays the whole graph out (one undoable step) and fits it in view. */
 void            flint_canvas_arrange          (FlintCanvas    *self);
 
+/* A short text in a pill at the middle of @edge (the rows a preview saw flow along it);
+ * @warn tints it (rows dropped or quarantined on the way). NULL removes it. Labels go
+ * with their edge. */
+void            flint_canvas_set_edge_label   (FlintCanvas    *self,
+                                               FlintEdge      *edge,
+                                               const char     *text,
+                                               gboolean        warn);
+const char     *flint_canvas_get_edge_label   (FlintCanvas    *self,
+                                               FlintEdge      *edge);
+void            flint_canvas_clear_edge_labels (FlintCanvas   *self);
+
 G_END_DECLS
