@@ -690,6 +690,12 @@ apply_jobs (FlintRun  *run,
       stage_ids = json_object_get_array_member (job, "stageIds");
       stages = (stage_ids ? json_array_get_length (stage_ids) : 0) -
                json_object_get_int_member_with_default (job, "numSkippedStages", 0);
+      if (json_object_get_int_member_with_default (job, "jobId", -1) >= 0 &&
+          (!p->has_job_id || json_object_get_int_member (job, "jobId") > p->job_id))
+        {
+          p->has_job_id = TRUE;
+          p->job_id = (guint) json_object_get_int_member (job, "jobId");
+        }
       p->jobs_total++;
       if (g_str_equal (status, "SUCCEEDED"))
         p->jobs_done++;

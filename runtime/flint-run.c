@@ -446,7 +446,8 @@ flint_run_update_progress (FlintRun                *self,
   else if (p->jobs_done == progress->jobs_done && p->jobs_total == progress->jobs_total &&
            p->stages_done == progress->stages_done && p->stages_total == progress->stages_total &&
            p->tasks_done == progress->tasks_done && p->tasks_total == progress->tasks_total &&
-           p->jobs_failed == progress->jobs_failed)
+           p->jobs_failed == progress->jobs_failed &&
+           p->has_job_id == progress->has_job_id && p->job_id == progress->job_id)
     return;
 
   p->jobs_done = progress->jobs_done;
@@ -456,6 +457,8 @@ flint_run_update_progress (FlintRun                *self,
   p->tasks_done = progress->tasks_done;
   p->tasks_total = progress->tasks_total;
   p->jobs_failed = progress->jobs_failed;
+  p->has_job_id = progress->has_job_id;
+  p->job_id = progress->job_id;
   if (p->label == NULL && progress->label != NULL)
     p->label = g_strdup (progress->label);
 
@@ -491,6 +494,11 @@ flint_run_progress_to_json (FlintRun *self)
       COUNT (tasks_done)
       COUNT (tasks_total)
 #undef COUNT
+      if (p->has_job_id)
+        {
+          json_builder_set_member_name (builder, "job_id");
+          json_builder_add_int_value (builder, p->job_id);
+        }
       json_builder_set_member_name (builder, "fraction");
       json_builder_add_double_value (builder, flint_node_progress_get_fraction (p));
       json_builder_end_object (builder);
@@ -532,6 +540,8 @@ flint_run_progress_from_json (FlintRun *self,
       COUNT (tasks_done)
       COUNT (tasks_total)
 #undef COUNT
+      p->has_job_id = json_object_has_member (o, "job_id");
+      p->job_id = (guint) json_object_get_int_member_with_default (o, "job_id", 0);
       g_ptr_array_add (self->progress, p);
     }
 }

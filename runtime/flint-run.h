@@ -48,6 +48,10 @@ typedef struct
   guint    tasks_done;     /* completed tasks, over jobs */
   guint    tasks_total;    /* tasks minus skipped tasks, over jobs */
   guint    jobs_failed;
+  /* The node's most recent Spark job (highest id), for a link into the Spark UI
+   * (UI_URL/jobs/job/?id=JOB_ID); has_job_id FALSE while none is known. */
+  gboolean has_job_id;
+  guint    job_id;
 } FlintNodeProgress;
 
 #define FLINT_TYPE_NODE_PROGRESS (flint_node_progress_get_type ())
