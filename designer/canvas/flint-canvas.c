@@ -51,6 +51,9 @@ struct _NodeItem
   PangoLayout *summary;
   PangoLayout *badge;
   GPtrArray   *port_labels; /* PangoLayout: inputs, then outputs, when shown */
+  FlintCanvasProgress progress_state; /* a run's progress on the card (NONE: no bar) */
+  double       progress;
+  char        *progress_uri; /* the node's job in the Spark UI, or NULL */
 };
 
 struct _EdgeItem
@@ -157,6 +160,7 @@ enum {
 enum {
   SELECTION_CHANGED,
   NODE_ACTIVATED,
+  PROGRESS_ACTIVATED,
   N_SIGNALS
 };
 
@@ -183,6 +187,7 @@ node_item_free (gpointer data)
   NodeItem *item = data;
 
   node_item_drop_layouts (item);
+  g_free (item->progress_uri);
   g_ptr_array_unref (item->edges);
   g_object_unref (item->node);
   g_free (item);
@@ -2383,6 +2388,70 @@ paint_badge (FlintCanvas *self,
   append_layout_at (snapshot, item->badge, cx - lw / 2.0, cy - lh / 2.0, &white);
 }
 
+/* Where a card's progress bar is (canvas units), and what a click on it hits. */
+static graphene_rect_t
+progress_bar_rect (const FlintRect *rect)
+{
+  return GRAPHENE_RECT_INIT (rect->x + 14, rect->y + rect->height - 9, rect->width - 28, 4);
+}
+
+/* A run's progress along the card's bottom, in the colour of the run's state. */
+static void
+paint_progress (FlintCanvas *self,
+                GtkSnapshot *snapshot,
+                NodeItem    *item,
+                FlintRect   *rect)
+{
+  const Palette *p = &self->palette;
+  graphene_rect_t bar = progress_bar_rect (rect), fill_rect;
+  GdkRGBA track = with_alpha (&p->fg, 0.12), fill, colors[4];
+  GskRoundedRect rr, card;
+  double fraction = CLAMP (item->progress, 0.0, 1.0);
+
+  if (item->progress_state == FLINT_CANVAS_PROGRESS_NONE)
+    return;
+
+  switch (item->progress_state)
+    {
+    case FLINT_CANVAS_PROGRESS_SUCCEEDED:
+      if (!gtk_style_context_lookup_color (gtk_widget_get_style_context (GTK_WIDGET (self)),
+                                           "success_bg_color", &fill))
+        gdk_rgba_parse (&fill, "#2ec27e");
+      fraction = 1.0;
+      break;
+    case FLINT_CANVAS_PROGRESS_FAILED:
+      fill = p->error_bg;
+      break;
+    case FLINT_CANVAS_PROGRESS_CANCELLED:
+      fill = with_alpha (&p->fg, 0.45);
+      break;
+    case FLINT_CANVAS_PROGRESS_RUNNING:
+    case FLINT_CANVAS_PROGRESS_QUEUED:
+    case FLINT_CANVAS_PROGRESS_NONE:
+    default:
+      fill = p->accent_bg;
+      break;
+    }
+
+  /* The state's colour also rims the card, so that a finished run reads at a glance. */
+  if (item->progress_state != FLINT_CANVAS_PROGRESS_QUEUED)
+    {
+      gsk_rounded_rect_init_from_rect (&card, &GRAPHENE_RECT_INIT (rect->x, rect->y, rect->width, rect->height),
+                                       FLINT_NODE_RADIUS);
+      for (int i = 0; i < 4; i++)
+        colors[i] = with_alpha (&fill, 0.7);
+      gtk_snapshot_append_border (snapshot, &card, (float[4]) { 1.5, 1.5, 1.5, 1.5 }, colors);
+    }
+
+  gsk_rounded_rect_init_from_rect (&rr, &bar, bar.size.height / 2);
+  gtk_snapshot_push_rounded_clip (snapshot, &rr);
+  gtk_snapshot_append_color (snapshot, &track, &bar);
+  fill_rect = bar;
+  fill_rect.size.width = bar.size.width * fraction;
+  gtk_snapshot_append_color (snapshot, &fill, &fill_rect);
+  gtk_snapshot_pop (snapshot);
+}
+
 static void
 paint_node (FlintCanvas *self,
             GtkSnapshot *snapshot,
@@ -2467,6 +2536,7 @@ paint_node (FlintCanvas *self,
                       &fg_dim);
 
   paint_ports (self, snapshot, item, &rect);
+  paint_progress (self, snapshot, item, &rect);
   paint_badge (self, snapshot, item, &rect);
 }
 
@@ -3008,8 +3078,70 @@ on_pressed (GtkGestureClick *gesture,
 {
   FlintCanvasHit hit;
 
+  if (n_press == 1)
+    flint_canvas_activate_progress_at (self, x, y);
   if (n_press == 2 && flint_canvas_hit_test (self, x, y, &hit) == FLINT_CANVAS_HIT_NODE)
     g_signal_emit (self, signals[NODE_ACTIVATED], 0, hit.node);
+}
+
+/* The card whose progress bar (with a margin a pointer can hit) is under widget point
+ * @x, @y, if it links somewhere. */
+static NodeItem *
+progress_at (FlintCanvas *self,
+             double       x,
+             double       y)
+{
+  FlintCanvasHit hit;
+  NodeItem *item;
+  FlintRect rect;
+  graphene_rect_t bar;
+  double cx, cy;
+
+  if (flint_canvas_hit_test (self, x, y, &hit) != FLINT_CANVAS_HIT_NODE ||
+      (item = lookup_item (self, hit.node)) == NULL ||
+      item->progress_state == FLINT_CANVAS_PROGRESS_NONE || item->progress_uri == NULL)
+    return NULL;
+  rect = paint_rect (self, item);
+  bar = progress_bar_rect (&rect);
+  flint_viewport_widget_to_canvas (self->viewport, x, y, &cx, &cy);
+  if (cy < bar.origin.y - 8 || cy > rect.y + rect.height ||
+      cx < bar.origin.x - 4 || cx > bar.origin.x + bar.size.width + 4)
+    return NULL;
+  return item;
+}
+
+gboolean
+flint_canvas_activate_progress_at (FlintCanvas *self,
+                                   double       x,
+                                   double       y)
+{
+  NodeItem *item = progress_at (self, x, y);
+
+  if (item == NULL)
+    return FALSE;
+  g_signal_emit (self, signals[PROGRESS_ACTIVATED], 0,
+                 flint_node_get_id (item->node), item->progress_uri);
+  return TRUE;
+}
+
+static gboolean
+on_query_tooltip (GtkWidget   *widget,
+                  int          x,
+                  int          y,
+                  gboolean     keyboard,
+                  GtkTooltip  *tooltip,
+                  FlintCanvas *self)
+{
+  NodeItem *item = keyboard ? NULL : progress_at (self, x, y);
+  g_autofree char *text = NULL;
+
+  if (item == NULL)
+    return FALSE;
+  /* Translators: %d is a percentage of a node's Spark tasks done */
+  text = g_strdup_printf (_("%d %% of its tasks done · Click to open its job in the Spark UI"),
+                          (int) floor (CLAMP (item->progress, 0, 1) * 100));
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
 }
 
 static gboolean
@@ -3045,7 +3177,8 @@ on_motion (GtkEventControllerMotion *controller,
     gtk_widget_set_cursor_from_name (GTK_WIDGET (self), "grab");
   else if (flint_canvas_hit_test (self, x, y, &hit) == FLINT_CANVAS_HIT_PORT)
     gtk_widget_set_cursor_from_name (GTK_WIDGET (self), "crosshair");
-  else if (hit.kind == FLINT_CANVAS_HIT_EDGE || hit.kind == FLINT_CANVAS_HIT_MINIMAP)
+  else if (hit.kind == FLINT_CANVAS_HIT_EDGE || hit.kind == FLINT_CANVAS_HIT_MINIMAP ||
+           progress_at (self, x, y) != NULL)
     gtk_widget_set_cursor_from_name (GTK_WIDGET (self), "pointer");
   else
     gtk_widget_set_cursor (GTK_WIDGET (self), NULL);
@@ -3617,6 +3750,9 @@ flint_canvas_class_init (FlintCanvasClass *klass)
   signals[NODE_ACTIVATED] =
     g_signal_new ("node-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, FLINT_TYPE_NODE);
+  signals[PROGRESS_ACTIVATED] =
+    g_signal_new ("progress-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
 
   for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
     gtk_widget_class_install_action (widget_class, actions[i], NULL, action_activated);
@@ -3712,6 +3848,9 @@ flint_canvas_init (FlintCanvas *self)
   g_signal_connect (controller, "leave", G_CALLBACK (on_focus_leave), self);
   gtk_widget_add_controller (widget, controller);
 
+  gtk_widget_set_has_tooltip (widget, TRUE);
+  g_signal_connect (widget, "query-tooltip", G_CALLBACK (on_query_tooltip), self);
+
   drop = gtk_drop_target_new (G_TYPE_STRING, GDK_ACTION_COPY);
   g_signal_connect (drop, "drop", G_CALLBACK (on_drop), self);
   gtk_widget_add_controller (widget, GTK_EVENT_CONTROLLER (drop));
@@ -3770,6 +3909,63 @@ flint_canvas_clear_edge_labels (FlintCanvas *self)
     {
       g_clear_pointer (&item->label, g_free);
       item->label_warn = FALSE;
+    }
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+flint_canvas_set_node_progress (FlintCanvas         *self,
+                                const char          *node_id,
+                                double               fraction,
+                                FlintCanvasProgress  state,
+                                const char          *uri)
+{
+  NodeItem *item;
+
+  g_return_if_fail (FLINT_IS_CANVAS (self));
+
+  item = lookup_item_by_id (self, node_id);
+  if (item == NULL)
+    return;
+  item->progress = CLAMP (fraction, 0.0, 1.0);
+  item->progress_state = state;
+  g_free (item->progress_uri);
+  item->progress_uri = state != FLINT_CANVAS_PROGRESS_NONE ? g_strdup (uri) : NULL;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+FlintCanvasProgress
+flint_canvas_get_node_progress (FlintCanvas *self,
+                                const char  *node_id,
+                                double      *fraction,
+                                const char **uri)
+{
+  NodeItem *item;
+
+  g_return_val_if_fail (FLINT_IS_CANVAS (self), FLINT_CANVAS_PROGRESS_NONE);
+
+  item = lookup_item_by_id (self, node_id);
+  if (fraction != NULL)
+    *fraction = item ? item->progress : 0;
+  if (uri != NULL)
+    *uri = item ? item->progress_uri : NULL;
+  return item ? item->progress_state : FLINT_CANVAS_PROGRESS_NONE;
+}
+
+void
+flint_canvas_clear_node_progress (FlintCanvas *self)
+{
+  GHashTableIter iter;
+  NodeItem *item;
+
+  g_return_if_fail (FLINT_IS_CANVAS (self));
+
+  g_hash_table_iter_init (&iter, self->nodes);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &item))
+    {
+      item->progress_state = FLINT_CANVAS_PROGRESS_NONE;
+      item->progress = 0;
+      g_clear_pointer (&item->progress_uri, g_free);
     }
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }

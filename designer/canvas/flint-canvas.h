@@ -16,9 +16,21 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (FlintCanvas, flint_canvas, FLINT, CANVAS, GtkWidget)
 
+/* What a run's progress bar on a card says (its colour). */
+typedef enum
+{
+  FLINT_CANVAS_PROGRESS_NONE,      /* no bar */
+  FLINT_CANVAS_PROGRESS_QUEUED,
+  FLINT_CANVAS_PROGRESS_RUNNING,
+  FLINT_CANVAS_PROGRESS_SUCCEEDED,
+  FLINT_CANVAS_PROGRESS_FAILED,
+  FLINT_CANVAS_PROGRESS_CANCELLED,
+} FlintCanvasProgress;
+
 /* Signals:
  *   ::selection-changed ()           the selected nodes changed (see dup_selection)
  *   ::node-activated (FlintNode *)   a node was double-clicked or activated with Enter
+ *   ::progress-activated (node_id, uri)  a run's progress bar on a card was clicked
  * Properties: history (FlintHistory), validator (FlintValidator), viewport (read-only).
  * Actions (installed on the class, with keys): canvas.zoom-in (Ctrl+plus), canvas.zoom-out
  * (Ctrl+minus), canvas.zoom-fit (Ctrl+0), canvas.zoom-reset (Ctrl+1), canvas.arrange
@@ -69,5 +81,24 @@ void            flint_canvas_set_edge_label   (FlintCanvas    *self,
 const char     *flint_canvas_get_edge_label   (FlintCanvas    *self,
                                                FlintEdge      *edge);
 void            flint_canvas_clear_edge_labels (FlintCanvas   *self);
+
+/* A run's progress on @node_id's card: a thin bar along its bottom (@fraction of its tasks
+ * done) in the colour of @state, which also rims the card; clicking the bar emits
+ * ::progress-activated with @uri (the node's job in the Spark UI; NULL: not a link).
+ * NONE removes it. */
+void            flint_canvas_set_node_progress   (FlintCanvas         *self,
+                                                  const char          *node_id,
+                                                  double               fraction,
+                                                  FlintCanvasProgress  state,
+                                                  const char          *uri);
+FlintCanvasProgress flint_canvas_get_node_progress (FlintCanvas       *self,
+                                                  const char          *node_id,
+                                                  double              *fraction,
+                                                  const char         **uri);
+void            flint_canvas_clear_node_progress (FlintCanvas         *self);
+/* What a click at widget point @x, @y does on a progress bar (for tests); TRUE if it hit one. */
+gboolean        flint_canvas_activate_progress_at (FlintCanvas        *self,
+                                                  double               x,
+                                                  double               y);
 
 G_END_DECLS
