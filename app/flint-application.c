@@ -12,6 +12,7 @@
 
 #include "flint-application.h"
 #include "flint-preferences.h"
+#include "flint-runs-panel.h"
 #include "flint-resources.h"
 #include "flint-window.h"
 
@@ -22,6 +23,7 @@ struct _FlintApplication
 {
   AdwApplication  parent_instance;
   GSettings      *settings;
+  FlintRunner    *runner;   /* one for every window: runs outlive the window they came from */
 };
 
 G_DEFINE_FINAL_TYPE (FlintApplication, flint_application, ADW_TYPE_APPLICATION)
@@ -152,7 +154,120 @@ on_color_scheme_changed (FlintApplication *self)
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), color_scheme);
 }
 
+/* Runs {{{ */
+
+static gboolean
+has_focus (FlintApplication *self)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    if (gtk_window_is_active (l->data))
+      return TRUE;
+  return FALSE;
+}
+
+/* A run ended: tell the user who is not looking (or always, or never, as they chose). */
+static void
+on_run_finished (FlintApplication *self,
+                 FlintRun         *run)
+{
+  g_autoptr(GNotification) notification = NULL;
+  g_autofree char *when = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *elapsed = NULL;
+  const char *name = flint_run_get_pipeline_name (run) ? flint_run_get_pipeline_name (run) : _("Untitled");
+  const char *message = flint_run_get_message (run);
+
+  when = self->settings ? g_settings_get_string (self->settings, "run-notifications") : g_strdup ("unfocused");
+  if (g_str_equal (when, "never") || (g_str_equal (when, "unfocused") && has_focus (self)))
+    return;
+
+  switch (flint_run_get_state (run))
+    {
+    case FLINT_RUN_SUCCEEDED:
+      /* Translators: a notification; %s is the pipeline's name */
+      title = g_strdup_printf (_("%s finished"), name);
+      break;
+    case FLINT_RUN_FAILED:
+      /* Translators: a notification; %s is the pipeline's name */
+      title = g_strdup_printf (_("%s failed"), name);
+      break;
+    case FLINT_RUN_CANCELLED:
+      /* Translators: a notification; %s is the pipeline's name */
+      title = g_strdup_printf (_("%s was cancelled"), name);
+      break;
+    case FLINT_RUN_QUEUED:
+    case FLINT_RUN_SUBMITTING:
+    case FLINT_RUN_RUNNING:
+    case FLINT_RUN_LOST:
+    default:
+      /* Translators: a notification; %s is the pipeline's name */
+      title = g_strdup_printf (_("Lost track of %s"), name);
+      break;
+    }
+  elapsed = flint_runs_format_elapsed (run, g_get_real_time ());
+  /* Translators: a notification's text: the target a run ran on, and how long it took */
+  body = g_strdup_printf (_("On %s after %s"), flint_run_get_target_name (run) ? flint_run_get_target_name (run) : "local",
+                          elapsed);
+  if (message != NULL && flint_run_get_state (run) != FLINT_RUN_SUCCEEDED)
+    {
+      g_autofree char *more = g_strdup_printf ("%s\n%s", body, message);
+
+      g_free (body);
+      body = g_steal_pointer (&more);
+    }
+
+  notification = g_notification_new (title);
+  g_notification_set_body (notification, body);
+  if (flint_run_get_state (run) == FLINT_RUN_FAILED || flint_run_get_state (run) == FLINT_RUN_LOST)
+    g_notification_set_priority (notification, G_NOTIFICATION_PRIORITY_HIGH);
+  g_notification_set_default_action_and_target (notification, "app.show-run", "s", flint_run_get_id (run));
+  id = g_strdup_printf ("run-%s", flint_run_get_id (run));
+  g_application_send_notification (G_APPLICATION (self), id, notification);
+}
+
+static void
+show_run_activated (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  FlintApplication *self = user_data;
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (window == NULL)
+    window = GTK_WINDOW (flint_window_new (self));
+  if (FLINT_IS_WINDOW (window))
+    flint_window_show_run (FLINT_WINDOW (window), g_variant_get_string (parameter, NULL));
+  gtk_window_present (window);
+}
+
+static void
+setup_runner (FlintApplication *self)
+{
+  g_autoptr(FlintRunStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  guint resumed;
+
+  store = flint_run_store_new (NULL, &error);
+  if (store == NULL)
+    {
+      g_warning ("Cannot open the run store; running is off: %s", error->message);
+      return;
+    }
+  self->runner = flint_runner_new (store);
+  g_signal_connect_object (self->runner, "run-finished", G_CALLBACK (on_run_finished), self,
+                           G_CONNECT_SWAPPED);
+  /* Runs an earlier session started (and a crash left behind) are followed again. */
+  resumed = flint_runner_resume (self->runner);
+  if (resumed > 0)
+    g_debug ("Following %u runs of an earlier session", resumed);
+}
+
+/* }}} */
+
 static const GActionEntry app_actions[] = {
+  { "show-run", show_run_activated, "s", NULL, NULL, { 0 } },
   { "quit", quit_activated, NULL, NULL, NULL, { 0 } },
   { "about", about_activated, NULL, NULL, NULL, { 0 } },
   { "preferences", preferences_activated, NULL, NULL, NULL, { 0 } },
@@ -173,10 +288,12 @@ flint_application_startup (GApplication *application)
     { "win.redo", { "<primary><shift>z", "<primary>y", NULL } },
     { "app.preferences", { "<primary>comma", NULL } },
     { "settings.bottom-pane-visible", { "F9", NULL } },
+    { "win.run", { "<primary>r", NULL } },
   };
 
   G_APPLICATION_CLASS (flint_application_parent_class)->startup (application);
   gtk_source_init ();
+  setup_runner (self);
 
   for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
     gtk_application_set_accels_for_action (GTK_APPLICATION (self), accels[i].action,
@@ -201,6 +318,7 @@ flint_application_dispose (GObject *object)
   FlintApplication *self = FLINT_APPLICATION (object);
 
   g_clear_object (&self->settings);
+  g_clear_object (&self->runner);
 
   G_OBJECT_CLASS (flint_application_parent_class)->dispose (object);
 }
@@ -287,4 +405,12 @@ flint_application_add_recent (FlintApplication *self,
 
   updated = g_strv_builder_end (builder);
   g_settings_set_strv (self->settings, "recent-files", (const char * const *) updated);
+}
+
+FlintRunner *
+flint_application_get_runner (FlintApplication *self)
+{
+  g_return_val_if_fail (FLINT_IS_APPLICATION (self), NULL);
+
+  return self->runner;
 }

@@ -7,6 +7,8 @@
 
 #include <adwaita.h>
 
+#include "flint-runtime.h"
+
 G_BEGIN_DECLS
 
 #define FLINT_TYPE_APPLICATION (flint_application_get_type ())
@@ -20,5 +22,8 @@ GSettings        *flint_application_get_settings (FlintApplication *self);
 /* Puts @file first in the recent-files setting. */
 void              flint_application_add_recent   (FlintApplication *self,
                                                   GFile            *file);
+/* The one runner of the application (started with it; it resumed the runs an earlier
+ * session left unfinished), or NULL when the run store cannot be opened. */
+FlintRunner      *flint_application_get_runner   (FlintApplication *self);
 
 G_END_DECLS

@@ -21,6 +21,7 @@
 #include "flint-palette.h"
 #include "flint-preview-panel.h"
 #include "flint-problems.h"
+#include "flint-runs-panel.h"
 #include "flint-window.h"
 #include "runtime/flint-paths.h"
 #include "runtime/flint-preview.h"
@@ -64,6 +65,12 @@ struct _FlintWindow
   GCancellable         *preview_cancellable;
   char                 *preview_node;   /* what the panel shows (or is computing) */
 
+  /* Runs: the target chooser by the Run button, the Runs tab, the run the canvas shows. */
+  GtkDropDown          *target_dropdown;
+  GtkStringList        *targets;
+  GtkWidget            *runs_panel;
+  FlintRun             *shown_run;
+
   GFile                *file;
   FlintPipeline        *pipeline;
   FlintHistory         *history;
@@ -92,6 +99,7 @@ typedef struct
   GFile        *shown_as;   /* the document's file afterwards (NULL: untitled) */
   gboolean      recovered;
   gboolean      close_after;
+  gboolean      run_after;  /* Run saves a pipeline that has a file first */
 } IoData;
 
 G_DEFINE_FINAL_TYPE (FlintWindow, flint_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -106,6 +114,9 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void update_title           (FlintWindow *self);
+static void update_run_targets     (FlintWindow *self);
+static void follow_run             (FlintWindow *self, FlintRun *run);
+static void submit_run             (FlintWindow *self);
 static void on_preview_stale       (FlintWindow *self, gpointer item, const char *what);
 static void on_preview_structure   (FlintWindow *self);
 static void update_autosave_timer  (FlintWindow *self);
@@ -310,8 +321,7 @@ update_actions (FlintWindow *self)
                                  has && flint_history_can_undo (self->history));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.redo",
                                  has && flint_history_can_redo (self->history));
-  /* Running is the run issue's: shown, with a tooltip saying so, but not yet usable. */
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.run", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.run", has && self->runs_panel != NULL);
 }
 
 /* The placeholder centre until the canvas lands: the nodes as a selectable list. */
@@ -466,6 +476,7 @@ set_document (FlintWindow   *self,
     g_signal_handlers_disconnect_by_data (self->history, self);
   g_clear_pointer (&self->selected, g_free);
   self->recovered = FALSE;
+  follow_run (self, NULL);
   /* Another document: its previews start over (the worker and its Spark stay). */
   if (self->preview_cancellable != NULL)
     g_cancellable_cancel (self->preview_cancellable);
@@ -510,6 +521,8 @@ set_document (FlintWindow   *self,
                                G_CONNECT_SWAPPED);
       g_signal_connect_object (pipeline, "job-changed", G_CALLBACK (on_preview_structure), self,
                                G_CONNECT_SWAPPED);
+      g_signal_connect_object (pipeline, "job-changed", G_CALLBACK (update_run_targets), self,
+                               G_CONNECT_SWAPPED);
       g_signal_connect_object (self->validator, "updated", G_CALLBACK (on_validator_updated),
                                self, G_CONNECT_SWAPPED);
       g_signal_connect_object (self->history, "notify::modified",
@@ -537,6 +550,7 @@ set_document (FlintWindow   *self,
     }
 
   update_actions (self);
+  update_run_targets (self);
   update_title (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PIPELINE]);
 }
@@ -923,6 +937,8 @@ on_saved (GObject      *source,
       self->close_confirmed = TRUE;
       gtk_window_close (GTK_WINDOW (self));
     }
+  if (data->run_after)
+    submit_run (self);
 }
 
 static void
@@ -1360,12 +1376,251 @@ preview_action (GtkWidget  *widget,
 
 /* }}} */
 
+/* Runs {{{ */
+
+/* The targets of job.targets, "local" first (always there: plain local Spark). */
+static void
+update_run_targets (FlintWindow *self)
+{
+  JsonNode *targets = self->pipeline ? flint_pipeline_get_job_setting (self->pipeline, "targets") : NULL;
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) names = NULL;
+  g_autofree char *current = NULL;
+  g_autofree char *preferred = NULL;
+  guint n, selected = 0;
+
+  if (self->targets == NULL)
+    return;
+
+  if (gtk_drop_down_get_selected_item (self->target_dropdown) != NULL)
+    current = g_strdup (gtk_string_object_get_string (gtk_drop_down_get_selected_item (self->target_dropdown)));
+  g_strv_builder_add (builder, "local");
+  if (targets != NULL && JSON_NODE_HOLDS_OBJECT (targets))
+    {
+      g_autoptr(GList) members = json_object_get_members (json_node_get_object (targets));
+
+      for (GList *l = members; l != NULL; l = l->next)
+        if (!g_str_equal (l->data, "local"))
+          g_strv_builder_add (builder, l->data);
+    }
+  names = g_strv_builder_end (builder);
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->targets));
+  gtk_string_list_splice (self->targets, 0, n, (const char * const *) names);
+
+  /* Keep the user's choice; otherwise the preferences' default target, when it has it. */
+  preferred = self->settings ? g_settings_get_string (self->settings, "default-target") : NULL;
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      if (g_strcmp0 (names[i], current) == 0)
+        {
+          selected = i;
+          break;
+        }
+      if (g_strcmp0 (names[i], preferred) == 0)
+        selected = i;
+    }
+  gtk_drop_down_set_selected (self->target_dropdown, selected);
+  gtk_widget_set_visible (GTK_WIDGET (self->target_dropdown), names[1] != NULL);
+}
+
+#if HAVE_FLINT_CANVAS
+/* A node's state on its card: finished jobs say it is done, failed jobs that it failed. */
+static FlintCanvasProgress
+node_progress_state (FlintRun                *run,
+                     const FlintNodeProgress *p)
+{
+  FlintRunState state = flint_run_get_state (run);
+  gboolean complete = p->jobs_total > 0 && p->jobs_done == p->jobs_total;
+
+  if (p->jobs_failed > 0)
+    return FLINT_CANVAS_PROGRESS_FAILED;
+  if (complete || state == FLINT_RUN_SUCCEEDED)
+    return FLINT_CANVAS_PROGRESS_SUCCEEDED;
+  switch (state)
+    {
+    case FLINT_RUN_QUEUED:
+    case FLINT_RUN_SUBMITTING:
+      return FLINT_CANVAS_PROGRESS_QUEUED;
+    case FLINT_RUN_RUNNING:
+      return p->jobs_total > 0 ? FLINT_CANVAS_PROGRESS_RUNNING : FLINT_CANVAS_PROGRESS_QUEUED;
+    case FLINT_RUN_FAILED:
+    case FLINT_RUN_LOST:
+      return FLINT_CANVAS_PROGRESS_FAILED;
+    case FLINT_RUN_CANCELLED:
+    default:
+      return FLINT_CANVAS_PROGRESS_CANCELLED;
+    }
+}
+#endif
+
+/* The run's progress on the cards of its nodes, each linked to its job in the Spark UI. */
+static void
+update_run_overlay (FlintWindow *self)
+{
+#if HAVE_FLINT_CANVAS
+  FlintCanvas *canvas;
+  GPtrArray *progress;
+  const char *ui_url;
+  gboolean live;
+
+  if (!FLINT_IS_CANVAS (self->canvas))
+    return;
+  canvas = FLINT_CANVAS (self->canvas);
+  if (self->shown_run == NULL)
+    {
+      flint_canvas_clear_node_progress (canvas);
+      return;
+    }
+
+  ui_url = flint_run_get_ui_url (self->shown_run);
+  /* A driver's UI goes with the driver; a Databricks run page stays. */
+  live = !flint_run_state_is_finished (flint_run_get_state (self->shown_run)) ||
+         g_strcmp0 (flint_run_get_target_kind (self->shown_run), "databricks") == 0;
+  progress = flint_run_get_progress (self->shown_run);
+  for (guint i = 0; i < progress->len; i++)
+    {
+      const FlintNodeProgress *p = g_ptr_array_index (progress, i);
+      g_autofree char *uri = NULL;
+
+      if (ui_url != NULL && live)
+        {
+          g_autofree char *base = g_str_has_suffix (ui_url, "/") ? g_strndup (ui_url, strlen (ui_url) - 1)
+                                                                 : g_strdup (ui_url);
+
+          if (g_strcmp0 (flint_run_get_target_kind (self->shown_run), "databricks") == 0)
+            uri = g_strdup (ui_url);
+          else if (p->has_job_id)
+            uri = g_strdup_printf ("%s/jobs/job/?id=%u", base, p->job_id);
+          else
+            uri = g_strdup_printf ("%s/jobs/", base);
+        }
+      flint_canvas_set_node_progress (canvas, p->node_id, flint_node_progress_get_fraction (p),
+                                      node_progress_state (self->shown_run, p), uri);
+    }
+#endif
+}
+
+static void
+follow_run (FlintWindow *self,
+            FlintRun    *run)
+{
+  if (self->shown_run != NULL)
+    g_signal_handlers_disconnect_by_data (self->shown_run, self);
+  g_set_object (&self->shown_run, run);
+  if (run != NULL)
+    {
+      g_signal_connect_object (run, "changed", G_CALLBACK (update_run_overlay), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (run, "node-progress", G_CALLBACK (update_run_overlay), self, G_CONNECT_SWAPPED);
+    }
+  update_run_overlay (self);
+}
+
+static void
+show_runs_tab (FlintWindow *self)
+{
+  if (self->bottom_tabs == NULL || self->runs_panel == NULL)
+    return;
+  gtk_notebook_set_current_page (GTK_NOTEBOOK (self->bottom_tabs),
+                                 gtk_notebook_page_num (GTK_NOTEBOOK (self->bottom_tabs), self->runs_panel));
+  if (self->settings != NULL)
+    g_settings_set_boolean (self->settings, "bottom-pane-visible", TRUE);
+}
+
+static void
+submit_run (FlintWindow *self)
+{
+  FlintRunner *runner = flint_runs_panel_get_runner (FLINT_RUNS_PANEL (self->runs_panel));
+  GtkStringObject *item = gtk_drop_down_get_selected_item (self->target_dropdown);
+  const char *target = item ? gtk_string_object_get_string (item) : NULL;
+  g_autofree char *path = self->file ? g_file_get_path (self->file) : NULL;
+  g_autoptr(GError) error = NULL;
+  FlintRun *run;
+
+  if (self->pipeline == NULL || runner == NULL)
+    return;
+
+  /* The runner generates the PySpark from the pipeline in memory and queues it. */
+  run = flint_runner_submit_pipeline (runner, self->pipeline, path,
+                                      g_strcmp0 (target, "local") == 0 ? NULL : target,
+                                      NULL, FLINT_RUN_PRIORITY_NORMAL, &error);
+  if (run == NULL)
+    {
+      /* Translators: %s says why a pipeline could not be run */
+      g_autofree char *message = g_strdup_printf (_("Could not run: %s"), error->message);
+
+      g_debug ("%s", message);
+      show_toast (self, message);
+      return;
+    }
+  follow_run (self, run);
+  show_runs_tab (self);
+}
+
 static void
 run_action (GtkWidget  *widget,
             const char *action_name,
             GVariant   *parameter)
 {
+  FlintWindow *self = FLINT_WINDOW (widget);
+
+  if (self->pipeline == NULL || self->runs_panel == NULL)
+    return;
+
+  /* A pipeline with a file is saved first, so that the run and the file agree. */
+  if (self->file != NULL && flint_window_is_modified (self))
+    {
+      IoData *data = io_data_new (self, self->io_cancellable, self->file);
+
+      data->run_after = TRUE;
+      flint_pipeline_save_async (self->pipeline, self->file, self->io_cancellable, on_saved, data);
+      return;
+    }
+  submit_run (self);
 }
+
+static void
+on_run_activated (FlintWindow *self,
+                  FlintRun    *run)
+{
+  /* Only a run of this pipeline can show on its canvas. */
+  if (self->pipeline != NULL &&
+      g_strcmp0 (flint_run_get_pipeline_name (run), flint_pipeline_get_name (self->pipeline)) == 0)
+    follow_run (self, run);
+}
+
+static void
+on_progress_activated (FlintWindow *self,
+                       const char  *node_id,
+                       const char  *uri)
+{
+  if (uri != NULL)
+    gtk_show_uri (GTK_WINDOW (self), uri, GDK_CURRENT_TIME);
+}
+
+/* The Runs tab, once the application (and its runner) is known. */
+static void
+setup_runs (FlintWindow *self)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+  FlintRunner *runner = FLINT_IS_APPLICATION (app) ? flint_application_get_runner (FLINT_APPLICATION (app)) : NULL;
+
+  if (runner == NULL || self->bottom_tabs == NULL)
+    return;
+  self->runs_panel = flint_runs_panel_new (runner);
+  g_signal_connect_object (self->runs_panel, "run-activated", G_CALLBACK (on_run_activated), self,
+                           G_CONNECT_SWAPPED);
+  gtk_notebook_append_page (GTK_NOTEBOOK (self->bottom_tabs), self->runs_panel, gtk_label_new (_("Runs")));
+#if HAVE_FLINT_CANVAS
+  if (FLINT_IS_CANVAS (self->canvas))
+    g_signal_connect_object (self->canvas, "progress-activated", G_CALLBACK (on_progress_activated), self,
+                             G_CONNECT_SWAPPED);
+#endif
+  update_actions (self);
+  update_run_targets (self);
+}
+
+/* }}} */
 
 static void
 export_code_action (GtkWidget  *widget,
@@ -1807,6 +2062,9 @@ flint_window_dispose (GObject *object)
     flint_preview_session_stop (self->preview_session);
   g_clear_object (&self->preview_session);
   g_clear_pointer (&self->preview_node, g_free);
+  if (self->shown_run != NULL)
+    g_signal_handlers_disconnect_by_data (self->shown_run, self);
+  g_clear_object (&self->shown_run);
   g_clear_handle_id (&self->alloc_source, g_source_remove);
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (self->chooser);
@@ -1881,6 +2139,8 @@ flint_window_class_init (FlintWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlintWindow, bottom_pane);
   gtk_widget_class_bind_template_child (widget_class, FlintWindow, examples_section);
   gtk_widget_class_bind_template_child (widget_class, FlintWindow, recent_section);
+  gtk_widget_class_bind_template_child (widget_class, FlintWindow, target_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, FlintWindow, targets);
 
   gtk_widget_class_install_action (widget_class, "win.new", NULL, new_action);
   gtk_widget_class_install_action (widget_class, "win.new-from-example", "s",
@@ -1926,6 +2186,7 @@ flint_window_new (FlintApplication *application)
   /* "application" is set after constructed(), so the settings are read here. */
   self = g_object_new (FLINT_TYPE_WINDOW, "application", application, NULL);
   setup_settings (self);
+  setup_runs (self);
   load_examples_menu (self);
 
   return self;
@@ -2104,4 +2365,34 @@ flint_window_get_preview_panel (FlintWindow *self)
 {
   g_return_val_if_fail (FLINT_IS_WINDOW (self), NULL);
   return self->preview_panel;
+}
+
+void
+flint_window_show_run (FlintWindow *self,
+                       const char  *run_id)
+{
+  GtkWidget *row;
+
+  g_return_if_fail (FLINT_IS_WINDOW (self));
+
+  show_runs_tab (self);
+  if (self->runs_panel != NULL && run_id != NULL &&
+      (row = flint_runs_panel_get_row (FLINT_RUNS_PANEL (self->runs_panel), run_id)) != NULL)
+    gtk_widget_grab_focus (row);
+}
+
+GtkWidget *
+flint_window_get_runs_panel (FlintWindow *self)
+{
+  g_return_val_if_fail (FLINT_IS_WINDOW (self), NULL);
+
+  return self->runs_panel;
+}
+
+FlintRun *
+flint_window_get_shown_run (FlintWindow *self)
+{
+  g_return_val_if_fail (FLINT_IS_WINDOW (self), NULL);
+
+  return self->shown_run;
 }

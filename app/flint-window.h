@@ -52,6 +52,13 @@ void            flint_window_preview_node   (FlintWindow      *self,
 void            flint_window_cancel_preview (FlintWindow      *self);
 GtkWidget      *flint_window_get_preview_panel (FlintWindow   *self);
 
+/* Shows the Runs tab, with @run_id's row focused. */
+void            flint_window_show_run       (FlintWindow      *self,
+                                             const char       *run_id);
+GtkWidget      *flint_window_get_runs_panel (FlintWindow      *self);
+/* The run whose progress the canvas shows (the last one run from this window), or NULL. */
+FlintRun       *flint_window_get_shown_run  (FlintWindow      *self);
+
 /* The panels, for tests. */
 GtkWidget      *flint_window_get_palette    (FlintWindow      *self);
 GtkWidget      *flint_window_get_canvas     (FlintWindow      *self);
