@@ -87,7 +87,7 @@ def log(msg):
 # Row counts at --scale 1: a few seconds of work per query in local[2].
 SIZES = {
     "customers": 200_000,
-    "orders": 3_000_000,
+    "orders": 2_000_000,
     "order_updates": 3_000_000,
     "sales": 5_000_000,
     "products": 5_000,
@@ -214,11 +214,17 @@ def sink_input(spark, module):
     return captured[0]
 
 
-def hand_written(spark, name, data_dir, tables):
+def hand_written(spark, name, data_dir, tables, variant=""):
     for table in tables:
         spark.read.parquet(os.path.join(data_dir, table)).createOrReplaceTempView(table)
-    with open(os.path.join(HERE, "sql", name + ".sql"), encoding="utf-8") as f:
+    with open(os.path.join(HERE, "sql", name + variant + ".sql"), encoding="utf-8") as f:
         return spark.sql(f.read())
+
+
+def variants(name):
+    """The other forms of NAME's query, bench/sql/NAME.FORM.sql: ".FORM" for each."""
+    return sorted(f[len(name):-len(".sql")] for f in os.listdir(os.path.join(HERE, "sql"))
+                  if f.startswith(name + ".") and f.endswith(".sql") and f != name + ".sql")
 
 
 def physical_plan(df, data_dir):
@@ -280,6 +286,7 @@ def main():
         .appName("flint-bench-plans")
         .config("spark.driver.memory", "2g")
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.shuffle.partitions", "8")
         .config("spark.local.dir", os.path.join(work, "spark-local"))
@@ -317,6 +324,13 @@ def main():
                                                         sql_df.schema.simpleString()))
             if args.plans or not equal:
                 log(("plan (both):\n" + gen_plan) if equal else diff)
+            forms = []
+            for variant in variants(name):
+                other = physical_plan(hand_written(spark, name, data_dir, tables_of[name], variant),
+                                      data_dir)
+                forms.append((variant[1:], other == gen_plan))
+                log("  plan of sql/%s%s.sql: %s" % (name, variant,
+                                                  "EQUAL" if other == gen_plan else "DIFFERENT"))
             gen, hand = time_pair(gen_df, sql_df, args.runs)
             g, s = statistics.median(gen), statistics.median(hand)
             ratio = g / s
@@ -324,7 +338,7 @@ def main():
             log("  generated %s s\n  hand SQL  %s s\n  median %.3f / %.3f s = %.3fx (fastest %.3fx)" % (
                 " ".join("%.3f" % x for x in gen), " ".join("%.3f" % x for x in hand),
                 g, s, ratio, min_ratio))
-            results.append((name, same_schema, equal, g, s, ratio, min_ratio))
+            results.append((name, same_schema, equal, g, s, ratio, min_ratio, forms))
     finally:
         spark.stop()
         shutil.rmtree(work, ignore_errors=True)
@@ -334,18 +348,19 @@ def main():
         pyspark.__version__, args.runs, args.scale, platform.python_version()))
     if args.markdown:
         print()
-        print("| pipeline | schema | physical plan | generated s | hand-written SQL s | ratio | fastest runs | verdict |")
-        print("|---|---|---|---:|---:|---:|---:|---|")
-        for name, sch, eq, g, s, ratio, mr in results:
-            verdict = "PASS" if (eq and sch and ratio <= GOAL) else "**MISS**"
-            print("| %s | %s | %s | %.3f | %.3f | %.3fx | %.3fx | %s |" % (
+        print("| pipeline | schema | physical plan | other forms' plans | generated s | hand-written SQL s | ratio | fastest runs | time (goal <= %.2fx) |" % GOAL)
+        print("|---|---|---|---|---:|---:|---:|---:|---|")
+        for name, sch, eq, g, s, ratio, mr, forms in results:
+            verdict = "PASS" if ratio <= GOAL else "**MISS**"
+            print("| %s | %s | %s | %s | %.3f | %.3f | %.3fx | %.3fx | %s |" % (
                 name, "equal" if sch else "DIFFERENT", "EQUAL" if eq else "DIFFERENT",
+                ", ".join("%s: %s" % (f, "EQUAL" if e else "DIFFERENT") for f, e in forms) or "-",
                 g, s, ratio, mr, verdict))
     else:
-        for name, sch, eq, g, s, ratio, mr in results:
+        for name, sch, eq, g, s, ratio, mr, forms in results:
             print("%-24s schema %-9s plan %-9s generated %.3f s  SQL %.3f s  ratio %.3fx (fastest %.3fx)  %s" % (
                 name, "equal" if sch else "DIFFERENT", "EQUAL" if eq else "DIFFERENT", g, s, ratio, mr,
-                "PASS" if (eq and sch and ratio <= GOAL) else "MISS"))
+                "PASS" if ratio <= GOAL else "MISS"))
     return 1 if (args.strict and not ok) else 0
 
 
