@@ -32,6 +32,7 @@ struct _FlintKubeClient
   char            *basic_auth;
   GTlsCertificate *client_cert;
   GTlsDatabase    *database;
+  char            *ca_file;
   gboolean         insecure;
   char            *tls_server_name;
 
@@ -58,6 +59,7 @@ typedef struct
   GBytes   *body;
   gboolean  stream;
   gboolean  retried;
+  guint     resent;
   guint     status;
 } Request;
 
@@ -102,6 +104,9 @@ flint_kube_client_finalize (GObject *object)
   g_free (self->token_file);
   g_free (self->basic_auth);
   g_free (self->tls_server_name);
+  if (self->ca_file != NULL)
+    g_unlink (self->ca_file);
+  g_free (self->ca_file);
   flint_kube_exec_free (self->exec);
   g_free (self->exec_cluster);
   g_free (self->exec_token);
@@ -127,15 +132,17 @@ flint_kube_client_init (FlintKubeClient *self)
 
 /* TLS {{{ */
 
+/* GLib 2.74 reads anchors only from a file, and reads it again when it verifies: the file
+ * lives as long as the client. */
 static GTlsDatabase *
-database_from_pem (GBytes  *pem,
-                   GError **error)
+database_from_pem (GBytes   *pem,
+                   char    **path_out,
+                   GError  **error)
 {
   g_autofree char *path = NULL;
   GTlsDatabase *database;
   int fd;
 
-  /* GLib 2.74 reads anchors only from a file. */
   fd = g_file_open_tmp ("flint-kube-ca-XXXXXX.pem", &path, error);
   if (fd < 0)
     return NULL;
@@ -146,7 +153,10 @@ database_from_pem (GBytes  *pem,
       return NULL;
     }
   database = g_tls_file_database_new (path, error);
-  g_unlink (path);
+  if (database == NULL)
+    g_unlink (path);
+  else
+    *path_out = g_steal_pointer (&path);
   return database;
 }
 
@@ -215,7 +225,7 @@ flint_kube_client_new (FlintKubeContext  *context,
 
   if (context->ca_pem != NULL && !self->insecure)
     {
-      self->database = database_from_pem (context->ca_pem, error);
+      self->database = database_from_pem (context->ca_pem, &self->ca_file, error);
       if (self->database == NULL)
         {
           g_prefix_error (error, _("The cluster's certificate authority cannot be used: "));
@@ -509,6 +519,41 @@ set_status_error (GError     **error,
                  reason ? reason : "");
 }
 
+/* Sent again once when the connection failed under it: the API server ends HTTP/2
+ * connections (GOAWAY) after some answers, a 401 among them. Every request Flint sends can
+ * be repeated: creates answer 409 the second time, the rest are idempotent. */
+static gboolean
+resend_due (gpointer user_data)
+{
+  request_send (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+resend_after (GTask  *task,
+              GError *error)
+{
+  FlintKubeClient *self = g_task_get_source_object (task);
+  Request *request = g_task_get_task_data (task);
+
+  if (request->resent >= 3 || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+    return FALSE;
+  request->resent++;
+  /* libsoup 3.2 loses an HTTP/2 answer sent before the request body was read (the API
+   * server's 401 is one): the plugin's credential may have been refused, so ask again. */
+  if (self->exec != NULL && !request->retried)
+    {
+      request->retried = TRUE;
+      self->exec_valid = FALSE;
+    }
+  g_debug ("Sending %s %s again: %s", request->method, request->path, error->message);
+  g_error_free (error);
+  /* A moment later: the closing connection is out of the pool by then. */
+  g_timeout_add (100 * request->resent, resend_due, task);
+  return TRUE;
+}
+
 /* A 401 with a plugin: its credential was refused, so ask it again, once. */
 static gboolean
 retry_unauthorized (FlintKubeClient *self,
@@ -541,6 +586,8 @@ request_read (GObject      *source,
   body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
   if (body == NULL)
     {
+      if (resend_after (task, error))
+        return;
       g_task_return_error (task, error);
       g_object_unref (task);
       return;
@@ -602,6 +649,8 @@ stream_opened (GObject      *source,
   stream = soup_session_send_finish (SOUP_SESSION (source), result, &error);
   if (stream == NULL)
     {
+      if (resend_after (task, error))
+        return;
       g_task_return_error (task, error);
       g_object_unref (task);
       return;

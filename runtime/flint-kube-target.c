@@ -309,6 +309,14 @@ build_documents (FlintKubeTarget  *self,
 
   /* One file: a header, then "---" before each of the two documents. */
   documents = g_strsplit (((FlintExportFile *) g_ptr_array_index (files, 0))->content, "\n---\n", -1);
+  /* The split took each document's last newline, which ends the program's literal block. */
+  for (guint i = 0; documents[i] != NULL; i++)
+    {
+      char *whole = g_strconcat (documents[i], "\n", NULL);
+
+      g_free (documents[i]);
+      documents[i] = whole;
+    }
   if (g_strv_length (documents) != 3 ||
       (config_map = flint_spec_yaml_parse (documents[1], strlen (documents[1]), error)) == NULL ||
       (app = flint_spec_yaml_parse (documents[2], strlen (documents[2]), error)) == NULL)
@@ -452,8 +460,10 @@ app_created (GObject      *source,
 
       if (g_error_matches (error, FLINT_KUBE_ERROR, SOUP_STATUS_CONFLICT))
         {
+          GCancellable *cancellable = g_task_get_cancellable (task);
+
           g_error_free (error);
-          flint_kube_client_request_async (self->client, "GET", path, NULL, NULL, g_task_get_cancellable (task),
+          flint_kube_client_request_async (self->client, "GET", path, NULL, NULL, cancellable,
                                            existing_read, g_steal_pointer (&task));
           return;
         }
@@ -483,6 +493,7 @@ config_map_applied (GObject      *source,
   g_autoptr(JsonNode) answer = NULL;
   g_autofree char *path = apps_path (self->namespace, NULL);
   g_autofree char *query = g_strconcat (path, "?fieldManager=flint", NULL);
+  GCancellable *cancellable = g_task_get_cancellable (task);
   GError *error = NULL;
 
   answer = flint_kube_client_request_finish (FLINT_KUBE_CLIENT (source), result, &error);
@@ -494,7 +505,7 @@ config_map_applied (GObject      *source,
     }
   /* Create, never apply: a second create of the same name is refused, so a retried
    * submit cannot start the application twice or change one that runs. */
-  flint_kube_client_request_async (self->client, "POST", query, NULL, data->app, g_task_get_cancellable (task),
+  flint_kube_client_request_async (self->client, "POST", query, NULL, data->app, cancellable,
                                    app_created, g_steal_pointer (&task));
 }
 
@@ -741,11 +752,15 @@ typedef struct
   gboolean          log_open;
   guint             log_retry_id;
   gulong            cancelled_id;
+  gint64            last_event;      /* monotonic time of the watch's last line */
+  gint64            last_rest;       /* of the last look at the driver's REST API */
+  gboolean          resyncing;
 } Follow;
 
 static void follow_list (Follow *f);
 static void follow_watch (Follow *f);
 static void follow_log_open (Follow *f);
+static gboolean follow_apply (Follow *f, JsonObject *app);
 
 static void
 follow_free (Follow *f)
@@ -881,12 +896,76 @@ poll_apps_read (GObject      *source,
   }
 }
 
+static void
+resync_read (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  Follow *f = user_data;
+  g_autoptr(GTask) hold = f->task;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) app = flint_kube_client_request_finish (FLINT_KUBE_CLIENT (source), result, &error);
+  const char *rv;
+
+  f->resyncing = FALSE;
+  if (f->done)
+    return;
+  if (app == NULL)
+    {
+      if (g_error_matches (error, FLINT_KUBE_ERROR, SOUP_STATUS_NOT_FOUND))
+        {
+          app_gone (f->run);
+          follow_end (f, NULL);
+        }
+      else if (!g_error_matches (error, FLINT_KUBE_ERROR, error ? error->code : 0) && f->watch_cancel != NULL)
+        /* The server cannot be reached: the watch's connection is dead too, whether or
+         * not its read has noticed. */
+        g_cancellable_cancel (f->watch_cancel);
+      return;
+    }
+  if (!JSON_NODE_HOLDS_OBJECT (app))
+    return;
+  rv = string_member (object_member (json_node_get_object (app), "metadata"), "resourceVersion");
+  if (rv != NULL && g_strcmp0 (rv, f->rv) != 0)
+    data_increment (f->run, "resyncs");
+  if (follow_apply (f, json_node_get_object (app)))
+    {
+      follow_end (f, NULL);
+      return;
+    }
+  if (rv != NULL && g_strcmp0 (rv, f->rv) != 0 && f->watch_cancel != NULL)
+    {
+      /* The watch missed a change: it is stale; watch again from what the GET saw. */
+      set_rv (f, rv);
+      g_cancellable_cancel (f->watch_cancel);
+    }
+}
+
+/* A watch that has said nothing for a while gets checked with a plain GET: a connection
+ * can die without its pending read ever hearing of it. */
+static void
+follow_resync (Follow *f)
+{
+  g_autofree char *path = NULL;
+
+  if (f->resyncing || f->done || f->lines == NULL ||
+      g_get_monotonic_time () - f->last_event < 5 * G_USEC_PER_SEC)
+    return;
+  f->resyncing = TRUE;
+  f->last_event = g_get_monotonic_time ();
+  path = apps_path (data_string (f->run, "namespace"), data_string (f->run, "name"));
+  g_object_ref (f->task);
+  flint_kube_client_request_async (f->self->client, "GET", path, NULL, NULL, f->cancellable, resync_read, f);
+}
+
 static gboolean
 poll_due (gpointer user_data)
 {
   Follow *f = user_data;
   const char *ui = data_string (f->run, "ui_path");
   g_autofree char *path = NULL;
+
+  follow_resync (f);
 
   if (f->polling || ui == NULL || flint_run_get_state (f->run) != FLINT_RUN_RUNNING)
     return G_SOURCE_CONTINUE;
@@ -1017,6 +1096,8 @@ watch_line (GObject      *source,
   gsize length;
 
   line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (source), result, &length, &error);
+  g_debug ("watch of %s: %s", data_string (f->run, "name"),
+           line ? (length > 60 ? "an event" : line) : error ? error->message : "the end");
   if (f->done)
     return;
   if (line == NULL)
@@ -1035,6 +1116,7 @@ watch_line (GObject      *source,
       return;
     }
 
+  f->last_event = g_get_monotonic_time ();
   if (*line != '\0' && json_parser_load_from_data (parser, line, (gssize) length, NULL) &&
       JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     {
@@ -1116,6 +1198,7 @@ watch_opened (GObject      *source,
   /* Connected again: whatever was said about reconnecting no longer holds. */
   if (flint_run_get_message (f->run) != NULL && g_str_has_prefix (flint_run_get_message (f->run), _("Lost the connection")))
     flint_run_set_message (f->run, NULL);
+  f->last_event = g_get_monotonic_time ();
   f->lines = g_data_input_stream_new (stream);
   g_object_ref (f->task);
   g_data_input_stream_read_line_async (f->lines, G_PRIORITY_DEFAULT, f->watch_cancel, watch_line, f);
@@ -1133,6 +1216,7 @@ follow_watch (Follow *f)
   path = g_strdup_printf ("%s?watch=1&fieldSelector=metadata.name%%3D%s&resourceVersion=%s"
                           "&allowWatchBookmarks=true&timeoutSeconds=%u",
                           base, name, f->rv, f->self->watch_timeout);
+  g_debug ("watching %s from %s", data_string (f->run, "name"), f->rv);
   g_clear_object (&f->watch_cancel);
   f->watch_cancel = g_cancellable_new ();
   g_signal_connect_object (f->cancellable, "cancelled", G_CALLBACK (g_cancellable_cancel), f->watch_cancel, G_CONNECT_SWAPPED);
@@ -1269,7 +1353,7 @@ kube_follow_async (FlintTarget         *target,
         f->log_written = (guint64) st.st_size;
     }
 
-  f->poll_id = g_timeout_add (self->poll_interval, poll_due, f);
+  f->poll_id = g_timeout_add (MIN (self->poll_interval, 1000), poll_due, f);
 
   /* Resumed: watch from the last event seen; a 410 then makes it list again. */
   f->rv = g_strdup (data_string (run, "resource_version"));
@@ -1543,6 +1627,7 @@ log_fetched (GObject      *source,
   g_autoptr(GTask) task = user_data;
   g_autoptr(GInputStream) stream = flint_kube_client_open_finish (FLINT_KUBE_CLIENT (source), result, NULL);
   g_autoptr(GOutputStream) memory = NULL;
+  GCancellable *cancellable;
 
   if (stream == NULL)
     {
@@ -1550,8 +1635,9 @@ log_fetched (GObject      *source,
       return;
     }
   memory = g_memory_output_stream_new_resizable ();
+  cancellable = g_task_get_cancellable (task);
   g_output_stream_splice_async (memory, stream, G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE | G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET,
-                                G_PRIORITY_DEFAULT, g_task_get_cancellable (task), log_spliced, g_steal_pointer (&task));
+                                G_PRIORITY_DEFAULT, cancellable, log_spliced, g_steal_pointer (&task));
 }
 
 static void

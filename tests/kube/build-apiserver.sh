@@ -24,6 +24,10 @@ if [[ -x "$BIN" ]]; then
     exit 0
 fi
 
+# The Go toolchain's usual place when it is not on PATH.
+if ! command -v go >/dev/null && [[ -x /usr/local/go/bin/go ]]; then
+    PATH=/usr/local/go/bin:$PATH
+fi
 if ! command -v go >/dev/null; then
     echo "build-apiserver.sh: Go is not installed" >&2
     exit 1

@@ -69,7 +69,7 @@ case "${1:-}" in
 esac
 
 if [[ -z "${FLINT_KUBE_NETNS:-}" ]]; then
-    command -v go >/dev/null || skip "Go is not installed (./flint-dev test installs it)"
+    command -v go >/dev/null || [[ -x /usr/local/go/bin/go ]] || skip "Go is not installed"
     command -v etcd >/dev/null || skip "etcd is not installed (./flint-dev test installs etcd-server)"
     command -v unshare >/dev/null || skip "unshare is missing"
     apiserver=$("$here/build-apiserver.sh")
@@ -84,6 +84,7 @@ ip addr add "$NODE_IP/32" dev lo
 
 state=$(mktemp -d "${TMPDIR:-/tmp}/flint-kube-XXXXXX")
 pids=()
+# shellcheck disable=SC2317 # called by the EXIT trap
 cleanup() {
     local pid
     for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
