@@ -944,8 +944,13 @@ flint_catalog_load (FlintCatalog  *self,
     return catalog_error (error, _("the file"), _("“flint_catalog” must be the format version, %d"),
                           CATALOG_FORMAT);
   if (json_node_get_int (node) != CATALOG_FORMAT)
-    return catalog_error (error, _("the file"), _("format version %" G_GINT64_FORMAT " is not supported (expected %d)"),
-                          json_node_get_int (node), CATALOG_FORMAT);
+    {
+      /* The number is formatted apart: xgettext stops at G_GINT64_FORMAT inside _(). */
+      g_autofree char *found = g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
+
+      return catalog_error (error, _("the file"), _("format version %s is not supported (expected %d)"),
+                            found, CATALOG_FORMAT);
+    }
 
   node = json_object_get_member (root, "kinds");
   if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))

@@ -1702,9 +1702,12 @@ check_version (YNode   *root,
 
   if (value->v.integer > FLINT_FORMAT_VERSION)
     {
+      /* The number is formatted apart: xgettext stops at G_GINT64_FORMAT inside _(). */
+      g_autofree char *found = g_strdup_printf ("%" G_GINT64_FORMAT, value->v.integer);
+
       set_error_node (error, FLINT_PIPELINE_ERROR_VERSION, value,
-                      _("the file is format %" G_GINT64_FORMAT "; this Flint reads format %d "
-                        "and older — update Flint"), value->v.integer, FLINT_FORMAT_VERSION);
+                      _("the file is format %s; this Flint reads format %d "
+                        "and older — update Flint"), found, FLINT_FORMAT_VERSION);
       return FALSE;
     }
 

@@ -1270,8 +1270,11 @@ check_job_object (FlintValidator *self,
       if (min && max && holds_integer (min) && holds_integer (max) && json_node_get_int (min) > json_node_get_int (max))
         {
           g_autofree char *param = g_strdup_printf ("job.%sdynamic_allocation.min", base);
-          g_autofree char *message = g_strdup_printf (_("dynamic allocation min (%" G_GINT64_FORMAT ") is above its max (%" G_GINT64_FORMAT ")"),
-                                                      json_node_get_int (min), json_node_get_int (max));
+          /* The numbers are formatted apart: xgettext stops at G_GINT64_FORMAT inside _(). */
+          g_autofree char *min_text = g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (min));
+          g_autofree char *max_text = g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (max));
+          g_autofree char *message = g_strdup_printf (_("dynamic allocation min (%s) is above its max (%s)"),
+                                                      min_text, max_text);
           add_global (self, "invalid-setting", param, NULL, message);
         }
     }
