@@ -25,12 +25,13 @@ CUSTOMERS = "customer_id,name,age,country\n1,Ann,34,FR\n2,Bob,17,DE\n3,Cid,51,DE
 ORDERS = "order_id,customer_id,amount\n10,1,5.50\n11,2,7.00\n12,3,9.25\n13,3,1.00\n"
 
 
-def run(*args, timeout=60):
+def run(*args, timeout=60, home=None):
+    home = home or HOME
     env = dict(os.environ, NO_COLOR="1", LC_ALL="C.UTF-8", LANGUAGE="",
-               XDG_DATA_HOME=os.path.join(HOME, "data"),
-               XDG_CACHE_HOME=os.path.join(HOME, "cache"),
-               XDG_STATE_HOME=os.path.join(HOME, "state"),
-               XDG_CONFIG_HOME=os.path.join(HOME, "config"))
+               XDG_DATA_HOME=os.path.join(home, "data"),
+               XDG_CACHE_HOME=os.path.join(home, "cache"),
+               XDG_STATE_HOME=os.path.join(home, "state"),
+               XDG_CONFIG_HOME=os.path.join(home, "config"))
     started = time.monotonic()
     proc = subprocess.run([FLINT_CLI, *args], capture_output=True, text=True, env=env,
                           timeout=timeout, stdin=subprocess.DEVNULL)
@@ -187,6 +188,27 @@ class RunTest(unittest.TestCase):
         self.assertEqual(code, 1, out + err)
         self.assertEqual(err, f"flint-cli cancel: Run {ok['id']} already ended (succeeded)\n")
         self.assertEqual(out, "")
+
+
+class CancelTest(unittest.TestCase):
+    """submit without --wait leaves the driver running; cancel, from another process, stops it."""
+
+    def test_cancel_running(self):
+        home = os.path.join(HOME, "cancel")   # its own run store, apart from RunTest's
+        code, out, err = run("submit", os.path.join(PROJECT, "small-join.flint.yaml"), home=home)
+        self.assertEqual(code, 0, err)
+        lines = out.splitlines()
+        self.assertRegex(lines[0], r"^Run [0-9a-z-]+: small-join on local$")
+        run_id = lines[0].split()[1].rstrip(":")
+        self.assertRegex(lines[1], r"^%s running — Spark UI http://localhost:\d+$" % run_id[:8])
+
+        code, out, err = run("cancel", run_id[:8], home=home)
+        self.assertEqual(code, 0, err)
+        self.assertEqual(out, f"{run_id[:8]} cancelled\n")
+
+        code, out, err = run("status", run_id, "--json", home=home)
+        self.assertEqual(code, 0, err)
+        self.assertEqual(json.loads(out)["state"], "cancelled")
 
 
 class NoSparkTest(unittest.TestCase):
