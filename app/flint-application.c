@@ -28,6 +28,59 @@ struct _FlintApplication
 
 G_DEFINE_FINAL_TYPE (FlintApplication, flint_application, ADW_TYPE_APPLICATION)
 
+/* FLINT_BENCH_QUIT_AFTER_FIRST_FRAME=1 (bench/bench_startup.py): once a window has painted
+ * its first frame with the document loaded, print the time since the process started and
+ * quit. The start is taken before main() runs, so the figure covers loading the libraries'
+ * constructors as little as possible and GTK's start-up entirely. */
+static gint64 process_start_us;
+
+__attribute__((constructor)) static void
+record_process_start (void)
+{
+  process_start_us = g_get_monotonic_time ();
+}
+
+static void
+on_bench_after_paint (GdkFrameClock *clock,
+                      GtkWindow     *window)
+{
+  GApplication *app = G_APPLICATION (gtk_window_get_application (window));
+
+  g_signal_handlers_disconnect_by_func (clock, on_bench_after_paint, window);
+  g_printerr ("first-frame-ms %.1f\n",
+              (g_get_monotonic_time () - process_start_us) / 1000.0);
+  if (app != NULL)
+    g_application_quit (app);
+}
+
+/* Waits for the document: a frame of the empty or loading window does not count. */
+static gboolean
+bench_tick (GtkWidget     *widget,
+            GdkFrameClock *clock,
+            gpointer       user_data)
+{
+  FlintWindow *window = FLINT_WINDOW (widget);
+
+  if (g_strcmp0 (flint_window_get_page (window), "pipeline") != 0
+      || flint_window_get_pipeline (window) == NULL)
+    return G_SOURCE_CONTINUE;
+
+  g_signal_connect (clock, "after-paint", G_CALLBACK (on_bench_after_paint), window);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+maybe_bench_first_frame (FlintWindow *window)
+{
+  if (g_strcmp0 (g_getenv ("FLINT_BENCH_QUIT_AFTER_FIRST_FRAME"), "1") != 0)
+    return;
+  if (g_object_get_data (G_OBJECT (window), "flint-bench-tick") != NULL)
+    return;
+  g_object_set_data (G_OBJECT (window), "flint-bench-tick", GINT_TO_POINTER (1));
+  gtk_widget_add_tick_callback (GTK_WIDGET (window), bench_tick, NULL, NULL);
+}
+
 static FlintWindow *
 get_reusable_window (FlintApplication *self)
 {
@@ -68,6 +121,7 @@ flint_application_open (GApplication  *application,
 
       flint_window_open (window, files[i]);
       gtk_window_present (GTK_WINDOW (window));
+      maybe_bench_first_frame (window);
     }
 }
 
