@@ -13,6 +13,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <gtksourceview/gtksource.h>
 #include <string.h>
 
 #include "flint-inspector.h"
@@ -1041,6 +1042,212 @@ editor_new (FlintInspector       *self,
   return ed;
 }
 
+/* Multi-line values (SQL, code, text): the row shows the first line; "Edit…" opens a
+ * window with a source view. The window outlives a rebuild of the page, so Apply finds its
+ * editor again by node and path rather than keeping a pointer to it. */
+typedef struct
+{
+  FlintInspector *self;
+  char           *node_id;
+  char           *path;
+  GtkWidget      *window;
+  GtkSourceBuffer *buffer;
+} TextDialog;
+
+static void
+text_dialog_free (TextDialog *dialog)
+{
+  g_object_unref (dialog->self);
+  g_free (dialog->node_id);
+  g_free (dialog->path);
+  g_free (dialog);
+}
+
+/* The first line as a preview; the subtitle cannot hold a whole query. */
+static void
+text_row_set_preview (GtkWidget  *row,
+                      const char *text)
+{
+  g_auto (GStrv) lines = g_strsplit (text, "\n", 2);
+  g_autofree char *preview = NULL;
+
+  preview = lines[0] != NULL && lines[1] != NULL ? g_strconcat (lines[0], " …", NULL)
+                                                  : g_strdup (lines[0] != NULL ? lines[0] : "");
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), preview);
+}
+
+static void
+on_text_dialog_cancel (GtkButton  *button,
+                       TextDialog *dialog)
+{
+  gtk_window_destroy (GTK_WINDOW (dialog->window));
+}
+
+static void
+on_text_dialog_apply (GtkButton  *button,
+                      TextDialog *dialog)
+{
+  FlintInspector *self = dialog->self;
+  Editor *ed = NULL;
+  GtkTextIter start, end;
+  g_autofree char *text = NULL;
+  g_autofree char *stripped = NULL;
+
+  if (g_strcmp0 (self->node_id, dialog->node_id) == 0 && self->by_path != NULL)
+    ed = g_hash_table_lookup (self->by_path, dialog->path);
+
+  gtk_text_buffer_get_bounds (GTK_TEXT_BUFFER (dialog->buffer), &start, &end);
+  text = gtk_text_buffer_get_text (GTK_TEXT_BUFFER (dialog->buffer), &start, &end, FALSE);
+  stripped = g_strstrip (g_strdup (text));
+
+  if (ed == NULL)
+    gtk_widget_error_bell (dialog->window);
+  else
+    {
+      g_autofree char *shown = NULL;
+
+      editor_commit (ed, stripped[0] == '\0' ? NULL : string_node (text));
+      /* The page is not rebuilt after its own edits: the row's preview follows here. */
+      ed = g_hash_table_lookup (self->by_path, dialog->path);
+      if (ed != NULL && ADW_IS_ACTION_ROW (ed->row))
+        {
+          shown = value_to_text (editor_get_value (ed));
+          text_row_set_preview (ed->row, shown);
+        }
+    }
+
+  gtk_window_destroy (GTK_WINDOW (dialog->window));
+}
+
+static const char *
+text_language_id (Editor *ed)
+{
+  FlintNode *node;
+  JsonNode *language;
+
+  if (ed->spec->type == FLINT_PARAM_SQL)
+    return "sql";
+  if (ed->spec->type != FLINT_PARAM_CODE)
+    return NULL;
+
+  node = get_node (ed->self);
+  language = node != NULL ? flint_node_get_param_or_default (node, "language") : NULL;
+  if (language != NULL && JSON_NODE_HOLDS_VALUE (language)
+      && json_node_get_value_type (language) == G_TYPE_STRING
+      && g_strcmp0 (json_node_get_string (language), "scala") == 0)
+    return "scala";
+
+  return "python3";
+}
+
+static void
+on_text_edit_clicked (GtkButton *button,
+                      Editor    *ed)
+{
+  FlintInspector *self = ed->self;
+  TextDialog *dialog = g_new0 (TextDialog, 1);
+  GtkSourceLanguageManager *languages = gtk_source_language_manager_get_default ();
+  GtkSourceStyleSchemeManager *schemes = gtk_source_style_scheme_manager_get_default ();
+  const char *language_id = text_language_id (ed);
+  GtkWidget *root = GTK_WIDGET (gtk_widget_get_root (GTK_WIDGET (self)));
+  GtkWidget *header = adw_header_bar_new ();
+  GtkWidget *cancel = gtk_button_new_with_mnemonic (_("_Cancel"));
+  GtkWidget *apply = gtk_button_new_with_mnemonic (_("_Apply"));
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *scrolled = gtk_scrolled_window_new ();
+  GtkWidget *view;
+  GtkWidget *title;
+  g_autofree char *text = value_to_text (editor_get_value (ed));
+  const char *param_title = ed->spec->title != NULL ? ed->spec->title : ed->spec->name;
+  AdwStyleManager *style = adw_style_manager_get_default ();
+  GtkSourceStyleScheme *scheme;
+
+  dialog->self = g_object_ref (self);
+  dialog->node_id = g_strdup (self->node_id);
+  dialog->path = g_strdup (ed->path);
+  dialog->buffer = gtk_source_buffer_new (NULL);
+  if (language_id != NULL)
+    gtk_source_buffer_set_language (dialog->buffer,
+                                    gtk_source_language_manager_get_language (languages,
+                                                                              language_id));
+  scheme = gtk_source_style_scheme_manager_get_scheme (schemes,
+                                                       adw_style_manager_get_dark (style)
+                                                       ? "Adwaita-dark" : "Adwaita");
+  if (scheme != NULL)
+    gtk_source_buffer_set_style_scheme (dialog->buffer, scheme);
+  /* Setting the text is not an edit the user can undo inside the dialog. */
+  gtk_text_buffer_begin_irreversible_action (GTK_TEXT_BUFFER (dialog->buffer));
+  gtk_text_buffer_set_text (GTK_TEXT_BUFFER (dialog->buffer), text, -1);
+  gtk_text_buffer_end_irreversible_action (GTK_TEXT_BUFFER (dialog->buffer));
+
+  view = gtk_source_view_new_with_buffer (dialog->buffer);
+  g_object_unref (dialog->buffer);
+  gtk_widget_set_name (view, "text-editor-view");
+  gtk_text_view_set_monospace (GTK_TEXT_VIEW (view), ed->spec->type != FLINT_PARAM_TEXT);
+  gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (view),
+                               ed->spec->type == FLINT_PARAM_TEXT ? GTK_WRAP_WORD_CHAR
+                                                                  : GTK_WRAP_NONE);
+  gtk_source_view_set_show_line_numbers (GTK_SOURCE_VIEW (view),
+                                         ed->spec->type != FLINT_PARAM_TEXT);
+  gtk_source_view_set_auto_indent (GTK_SOURCE_VIEW (view), TRUE);
+  gtk_source_view_set_tab_width (GTK_SOURCE_VIEW (view), 4);
+  gtk_source_view_set_insert_spaces_instead_of_tabs (GTK_SOURCE_VIEW (view), TRUE);
+  gtk_source_view_set_highlight_current_line (GTK_SOURCE_VIEW (view), TRUE);
+  gtk_text_view_set_top_margin (GTK_TEXT_VIEW (view), 6);
+  gtk_text_view_set_left_margin (GTK_TEXT_VIEW (view), 6);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), view);
+  gtk_widget_set_vexpand (scrolled, TRUE);
+
+  gtk_widget_set_name (cancel, "cancel");
+  gtk_widget_set_name (apply, "apply");
+  gtk_widget_add_css_class (apply, "suggested-action");
+  g_signal_connect (cancel, "clicked", G_CALLBACK (on_text_dialog_cancel), dialog);
+  g_signal_connect (apply, "clicked", G_CALLBACK (on_text_dialog_apply), dialog);
+  adw_header_bar_set_show_end_title_buttons (ADW_HEADER_BAR (header), FALSE);
+  adw_header_bar_set_show_start_title_buttons (ADW_HEADER_BAR (header), FALSE);
+  adw_header_bar_pack_start (ADW_HEADER_BAR (header), cancel);
+  adw_header_bar_pack_end (ADW_HEADER_BAR (header), apply);
+  title = adw_window_title_new (param_title, self->node_id);
+  adw_header_bar_set_title_widget (ADW_HEADER_BAR (header), title);
+  gtk_box_append (GTK_BOX (box), header);
+  gtk_box_append (GTK_BOX (box), scrolled);
+
+  dialog->window = adw_window_new ();
+  gtk_widget_set_name (dialog->window, "flint-text-editor");
+  gtk_window_set_title (GTK_WINDOW (dialog->window), param_title);
+  gtk_window_set_modal (GTK_WINDOW (dialog->window), TRUE);
+  if (GTK_IS_WINDOW (root))
+    gtk_window_set_transient_for (GTK_WINDOW (dialog->window), GTK_WINDOW (root));
+  gtk_window_set_default_size (GTK_WINDOW (dialog->window), 640, 420);
+  gtk_window_set_default_widget (GTK_WINDOW (dialog->window), NULL);
+  adw_window_set_content (ADW_WINDOW (dialog->window), box);
+  g_object_set_data_full (G_OBJECT (dialog->window), "flint-text-dialog", dialog,
+                          (GDestroyNotify) text_dialog_free);
+  gtk_window_present (GTK_WINDOW (dialog->window));
+  gtk_widget_grab_focus (view);
+}
+
+static GtkWidget *
+make_text_row (Editor *ed)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *button = gtk_button_new_with_mnemonic (_("_Edit…"));
+  g_autofree char *text = value_to_text (editor_get_value (ed));
+
+  text_row_set_preview (row, text);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 1);
+  if (ed->spec->type != FLINT_PARAM_TEXT)
+    gtk_widget_add_css_class (row, "monospace");
+
+  gtk_widget_set_name (button, "edit");
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  g_signal_connect (button, "clicked", G_CALLBACK (on_text_edit_clicked), ed);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), button);
+
+  return row;
+}
+
 static GtkWidget *
 make_message_row (GtkWidget **label_out)
 {
@@ -1119,14 +1326,16 @@ add_editor (FlintInspector       *self,
       row = spec->item_type == FLINT_PARAM_COLUMN && spec->fields == NULL
             ? make_columns_row (ed) : make_entry_row (ed, FALSE);
       break;
-    case FLINT_PARAM_STRING:
     case FLINT_PARAM_TEXT:
+    case FLINT_PARAM_SQL:
+    case FLINT_PARAM_CODE:
+      row = make_text_row (ed);
+      break;
+    case FLINT_PARAM_STRING:
     case FLINT_PARAM_PATH:
     case FLINT_PARAM_TABLE:
     case FLINT_PARAM_TYPE:
     case FLINT_PARAM_INTERVAL:
-    case FLINT_PARAM_SQL:
-    case FLINT_PARAM_CODE:
     case FLINT_PARAM_SECRET:
     default:
       row = make_entry_row (ed, FALSE);
@@ -1146,7 +1355,10 @@ add_editor (FlintInspector       *self,
     adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   if (spec->description != NULL)
     gtk_widget_set_tooltip_text (row, spec->description);
+  /* Multi-line rows keep their preview as the subtitle; the description is the tooltip. */
   if (ADW_IS_ACTION_ROW (row) && !ADW_IS_COMBO_ROW (row) && spec->description != NULL
+      && spec->type != FLINT_PARAM_TEXT && spec->type != FLINT_PARAM_SQL
+      && spec->type != FLINT_PARAM_CODE
       && container != NULL && !ADW_IS_EXPANDER_ROW (container))
     {
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), spec->description);

@@ -568,6 +568,162 @@ test_new_documents (void)
   destroy_window (window);
 }
 
+static GtkWidget *
+find_named (GtkWidget  *widget,
+            const char *name)
+{
+  if (g_strcmp0 (gtk_widget_get_name (widget), name) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_named (child, name);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static GtkWidget *
+find_text_editor (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GtkWidget) window = g_list_model_get_item (toplevels, i);
+
+      if (g_strcmp0 (gtk_widget_get_name (window), "flint-text-editor") == 0
+          && gtk_widget_get_visible (window))
+        return window;
+    }
+
+  return NULL;
+}
+
+static gboolean
+check_text_editor (gpointer data)
+{
+  return find_text_editor () != NULL;
+}
+
+static gboolean
+check_text_editor_gone (gpointer data)
+{
+  return find_text_editor () == NULL;
+}
+
+static const char *
+query_of (FlintPipeline *pipeline)
+{
+  JsonNode *query = flint_node_get_param (flint_pipeline_lookup_node (pipeline, "by_country"),
+                                          "query");
+
+  return query != NULL ? json_node_get_string (query) : NULL;
+}
+
+/* Opens the multi-line editor of @path, checks it shows @expected highlighted as
+ * @language, and returns its buffer. */
+static GtkWidget *
+open_text_editor (FlintInspector *inspector,
+                  const char     *path,
+                  const char     *expected,
+                  const char     *language,
+                  GtkTextBuffer **buffer_out)
+{
+  GtkWidget *row = flint_inspector_get_row (inspector, path);
+  GtkWidget *dialog;
+  GtkWidget *view;
+  GtkTextBuffer *buffer;
+  GtkSourceLanguage *lang;
+  GtkTextIter start, end;
+  g_autofree char *text = NULL;
+
+  g_assert_true (ADW_IS_ACTION_ROW (row));
+  g_signal_emit_by_name (find_named (row, "edit"), "clicked");
+  g_assert_true (wait_for (check_text_editor, NULL));
+  dialog = find_text_editor ();
+  view = find_named (dialog, "text-editor-view");
+  g_assert_true (GTK_SOURCE_IS_VIEW (view));
+  buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (view));
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+  g_assert_cmpstr (text, ==, expected);
+  lang = gtk_source_buffer_get_language (GTK_SOURCE_BUFFER (buffer));
+  g_assert_nonnull (lang);
+  g_assert_cmpstr (gtk_source_language_get_id (lang), ==, language);
+  *buffer_out = buffer;
+
+  return dialog;
+}
+
+/* A SQL query edits in a multi-line editor: Cancel keeps it, Apply sets it as one step
+ * that undoes; the row shows the first line. A Scala code node highlights as Scala. */
+static void
+test_inspector_text_editor (void)
+{
+  g_autoptr (GFile) file = copy_example ("customer-join.flint.yaml");
+  FlintWindow *window = open_window (file);
+  FlintInspector *inspector = FLINT_INSPECTOR (flint_window_get_inspector (window));
+  FlintPipeline *pipeline = flint_window_get_pipeline (window);
+  FlintHistory *history = flint_window_get_history (window);
+  const char *query = "SELECT country,\n       count(*) AS n\nFROM adults\nGROUP BY country";
+  g_autoptr (GError) error = NULL;
+  GtkTextBuffer *buffer;
+  GtkWidget *dialog;
+
+  g_assert_nonnull (flint_history_add_node (history, "transform.sql", "by_country", 400, 400,
+                                            &error));
+  g_assert_no_error (error);
+  g_assert_true (flint_history_set_param (history, "by_country", "query",
+                                          string_node ("SELECT * FROM adults"), &error));
+  flint_window_select_node (window, "by_country");
+  settle (50);
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (flint_inspector_get_row (inspector, "params.query"))),
+                   ==, "SELECT * FROM adults");
+
+  /* Cancel changes nothing. */
+  dialog = open_text_editor (inspector, "params.query", "SELECT * FROM adults", "sql", &buffer);
+  gtk_text_buffer_set_text (buffer, "SELECT 1", -1);
+  g_signal_emit_by_name (find_named (dialog, "cancel"), "clicked");
+  g_assert_true (wait_for (check_text_editor_gone, NULL));
+  g_assert_cmpstr (query_of (pipeline), ==, "SELECT * FROM adults");
+
+  /* Apply sets the lines as they are, and the row previews the first one. */
+  dialog = open_text_editor (inspector, "params.query", "SELECT * FROM adults", "sql", &buffer);
+  gtk_text_buffer_set_text (buffer, query, -1);
+  g_signal_emit_by_name (find_named (dialog, "apply"), "clicked");
+  g_assert_true (wait_for (check_text_editor_gone, NULL));
+  g_assert_cmpstr (query_of (pipeline), ==, query);
+  settle (50);
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (flint_inspector_get_row (inspector, "params.query"))),
+                   ==, "SELECT country, …");
+
+  /* One undo brings the old query back, in the model and in the editor. */
+  g_assert_true (flint_history_undo (history));
+  g_assert_cmpstr (query_of (pipeline), ==, "SELECT * FROM adults");
+  settle (50);
+  dialog = open_text_editor (inspector, "params.query", "SELECT * FROM adults", "sql", &buffer);
+  g_signal_emit_by_name (find_named (dialog, "cancel"), "clicked");
+  g_assert_true (wait_for (check_text_editor_gone, NULL));
+
+  /* Code follows the node's language. */
+  g_assert_nonnull (flint_history_add_node (history, "transform.code", "custom", 400, 600,
+                                            &error));
+  g_assert_no_error (error);
+  g_assert_true (flint_history_set_param (history, "custom", "language", string_node ("scala"),
+                                          &error));
+  flint_window_select_node (window, "custom");
+  settle (50);
+  dialog = open_text_editor (inspector, "params.code", "", "scala", &buffer);
+  g_signal_emit_by_name (find_named (dialog, "cancel"), "clicked");
+  g_assert_true (wait_for (check_text_editor_gone, NULL));
+
+  destroy_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -601,6 +757,7 @@ main (int   argc,
   g_test_add_func ("/window/autosave-recovery", test_autosave_recovery);
   g_test_add_func ("/window/palette-search", test_palette_search);
   g_test_add_func ("/window/new-documents", test_new_documents);
+  g_test_add_func ("/window/inspector-text-editor", test_inspector_text_editor);
 
   result = g_test_run ();
 
