@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "flint-inspector.h"
+#include "flint-samples-dialog.h"
 
 #define MAX_COMPLETIONS 8
 
@@ -48,6 +49,8 @@ struct _FlintInspector
   GtkStringList  *output_columns;
   GtkWidget      *input_group;
   GtkWidget      *output_group;
+  GtkWidget      *samples_row;    /* a source's preview sample rows, or NULL */
+  GtkWidget      *samples_remove;
 
   FlintHistory   *history;
   FlintValidator *validator;
@@ -67,6 +70,7 @@ G_DEFINE_FINAL_TYPE (FlintInspector, flint_inspector, GTK_TYPE_WIDGET)
 
 static void rebuild       (FlintInspector *self);
 static void update_status (FlintInspector *self);
+static void add_samples_group (FlintInspector *self);
 
 static void
 editor_free (Editor *ed)
@@ -1755,6 +1759,8 @@ rebuild (FlintInspector *self)
 
   if (node == NULL)
     {
+      self->samples_row = NULL;
+      self->samples_remove = NULL;
       gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "empty");
       return;
     }
@@ -1828,6 +1834,12 @@ rebuild (FlintInspector *self)
         add_list_group (self, spec);
     }
 
+  /* Test-mode previews read a source's sample rows instead of its data. */
+  self->samples_row = NULL;
+  self->samples_remove = NULL;
+  if (kind != NULL && kind->category == FLINT_NODE_CATEGORY_SOURCE && self->pipeline != NULL)
+    add_samples_group (self);
+
   /* What flows in and out. */
   if (kind == NULL || (kind->inputs != NULL && kind->inputs->len > 0))
     {
@@ -1850,6 +1862,100 @@ rebuild (FlintInspector *self)
   self->building = FALSE;
 
   update_status (self);
+}
+
+/* Sample rows --------------------------------------------------------------------- */
+
+static JsonNode *
+get_samples (FlintInspector *self)
+{
+  g_autofree char *path = g_strdup_printf ("preview.samples.%s", self->node_id);
+
+  return flint_pipeline_get_job_setting (self->pipeline, path);
+}
+
+static void
+update_samples (FlintInspector *self)
+{
+  JsonNode *samples;
+  guint n;
+  g_autofree char *text = NULL;
+
+  if (self->samples_row == NULL)
+    return;
+  samples = get_samples (self);
+  n = samples != NULL && JSON_NODE_HOLDS_ARRAY (samples)
+      ? json_array_get_length (json_node_get_array (samples)) : 0;
+  if (n == 0)
+    text = g_strdup (_("None"));
+  else
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u row", "%u rows", n), n);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->samples_row), text);
+  gtk_widget_set_sensitive (self->samples_remove, n > 0);
+}
+
+static void
+on_samples_edit (GtkButton      *button,
+                 FlintInspector *self)
+{
+  FlintSamplesDialog *dialog;
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  if (self->history == NULL || self->node_id == NULL)
+    return;
+  dialog = flint_samples_dialog_new (self->history, self->node_id);
+  if (GTK_IS_WINDOW (root))
+    gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (root));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+on_samples_remove (GtkButton      *button,
+                   FlintInspector *self)
+{
+  g_autofree char *path = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (self->history == NULL || self->node_id == NULL)
+    return;
+  path = g_strdup_printf ("preview.samples.%s", self->node_id);
+  if (!flint_history_set_job_setting (self->history, path, NULL, &error))
+    show_error (self, error);
+}
+
+static void
+add_samples_group (FlintInspector *self)
+{
+  GtkWidget *group = make_group (_("Sample Rows"),
+                                 _("What this source gives when a preview runs in test mode"));
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *edit = gtk_button_new_with_label (C_("sample rows", "Edit…"));
+  GtkWidget *remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
+
+  self->samples_row = adw_action_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->samples_row), _("Rows"));
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (self->samples_row), FALSE);
+  gtk_widget_set_name (self->samples_row, "samples");
+  gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
+  gtk_widget_set_name (edit, "samples-edit");
+  gtk_widget_set_name (remove, "samples-remove");
+  gtk_widget_set_tooltip_text (remove, _("Remove Sample Rows"));
+  gtk_widget_add_css_class (remove, "flat");
+  g_signal_connect (edit, "clicked", G_CALLBACK (on_samples_edit), self);
+  g_signal_connect (remove, "clicked", G_CALLBACK (on_samples_remove), self);
+  gtk_box_append (GTK_BOX (box), remove);
+  gtk_box_append (GTK_BOX (box), edit);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (self->samples_row), box);
+  self->samples_remove = remove;
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->samples_row);
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (self->page), ADW_PREFERENCES_GROUP (group));
+  update_samples (self);
+}
+
+static void
+on_job_changed (FlintInspector *self)
+{
+  update_samples (self);
 }
 
 static gboolean
@@ -2121,6 +2227,7 @@ flint_inspector_set_document (FlintInspector *self,
       self->pipeline = g_object_ref (flint_history_get_pipeline (history));
       g_signal_connect (self->pipeline, "node-changed", G_CALLBACK (on_node_changed), self);
       g_signal_connect (self->pipeline, "node-removed", G_CALLBACK (on_node_removed), self);
+      g_signal_connect_swapped (self->pipeline, "job-changed", G_CALLBACK (on_job_changed), self);
     }
   if (validator != NULL)
     {
