@@ -455,9 +455,11 @@ on_buffer_changed (FlintSamplesDialog *self)
 }
 
 static void
-on_apply_clicked (FlintSamplesDialog *self)
+apply_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
 {
-  flint_samples_dialog_apply (self);
+  flint_samples_dialog_apply (FLINT_SAMPLES_DIALOG (widget));
 }
 
 static void
@@ -479,7 +481,10 @@ flint_samples_dialog_class_init (FlintSamplesDialogClass *klass)
 
   object_class->dispose = flint_samples_dialog_dispose;
 
+  gtk_widget_class_install_action (widget_class, "samples.apply", NULL, apply_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+  /* Return types a new row, so applying from the keyboard takes Ctrl. */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, "samples.apply", NULL);
 }
 
 static void
@@ -506,7 +511,7 @@ flint_samples_dialog_init (FlintSamplesDialog *self)
   adw_header_bar_pack_start (ADW_HEADER_BAR (header), cancel);
   gtk_widget_add_css_class (apply, "suggested-action");
   gtk_widget_set_name (apply, "apply");
-  g_signal_connect_swapped (apply, "clicked", G_CALLBACK (on_apply_clicked), self);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (apply), "samples.apply");
   adw_header_bar_pack_end (ADW_HEADER_BAR (header), apply);
   gtk_box_append (GTK_BOX (box), header);
 
@@ -546,6 +551,7 @@ flint_samples_dialog_init (FlintSamplesDialog *self)
 
   gtk_box_append (GTK_BOX (box), content);
   adw_window_set_content (ADW_WINDOW (self), box);
+  gtk_window_set_focus (GTK_WINDOW (self), self->view);
 }
 
 FlintSamplesDialog *
