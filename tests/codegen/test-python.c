@@ -14,39 +14,12 @@
 
 #include <string.h>
 
-#include "flint-codegen.h"
-#include "flint-model.h"
-
-static char *
-source_path (const char *relative)
-{
-  const char *root = g_getenv ("FLINT_SOURCE_ROOT");
-
-  if (root != NULL)
-    return g_build_filename (root, relative, NULL);
-  return g_build_filename (g_getenv ("G_TEST_SRCDIR"), "..", relative, NULL);
-}
-
-static FlintPipeline *
-load (const char *relative)
-{
-  g_autofree char *path = source_path (relative);
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(GError) error = NULL;
-  FlintPipeline *pipeline = flint_pipeline_load_from_file (flint_catalog_get_default (), file, NULL, &error);
-
-  g_assert_no_error (error);
-  return pipeline;
-}
+#include "codegen-test-util.h"
 
 static char *
 generate (FlintPipeline *pipeline, gboolean allow_invalid)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(FlintGeneratedCode) code = flint_codegen_generate (pipeline, FLINT_LANGUAGE_PYTHON, allow_invalid, &error);
-
-  g_assert_no_error (error);
-  return g_strdup (flint_generated_code_get_text (code));
+  return codegen_test_generate (pipeline, FLINT_LANGUAGE_PYTHON, allow_invalid);
 }
 
 /* Runs python3 with @script, @input on its standard input; returns its exit status. */
@@ -111,7 +84,7 @@ find_black (void)
       black = env && *env ? g_strdup (env) : g_find_program_in_path ("black");
       if (black == NULL)
         {
-          g_autofree char *home = g_build_filename (g_get_home_dir (), ".cache", "flint", "venv", "bin", "black", NULL);
+          g_autofree char *home = g_build_filename (g_get_user_cache_dir (), "flint", "tools-venv", "bin", "black", NULL);
           if (g_file_test (home, G_FILE_TEST_IS_EXECUTABLE))
             black = g_steal_pointer (&home);
         }
@@ -123,41 +96,16 @@ static void
 test_golden (gconstpointer data)
 {
   const char *const *names = data;
-  g_autoptr(FlintPipeline) pipeline = load (names[0]);
+  g_autoptr(FlintPipeline) pipeline = codegen_test_load (names[0]);
   g_autofree char *text = generate (pipeline, FALSE);
   g_autofree char *relative = g_strdup_printf ("tests/codegen/golden/%s", names[1]);
-  g_autofree char *golden = source_path (relative);
-  g_autofree char *expected = NULL;
+  g_autofree char *golden = codegen_test_source_path (relative);
   g_autoptr(GError) error = NULL;
   g_autofree char *parsed = NULL;
 
   assert_layout (text);
   g_assert_cmpint (run_python ("import ast,sys; ast.parse(sys.stdin.read())", text, &parsed), ==, 0);
-
-  if (g_strcmp0 (g_getenv ("FLINT_UPDATE_GOLDEN"), "1") == 0)
-    {
-      g_file_set_contents (golden, text, -1, &error);
-      g_assert_no_error (error);
-      g_test_message ("updated %s", golden);
-    }
-
-  g_file_get_contents (golden, &expected, NULL, &error);
-  g_assert_no_error (error);
-
-  if (g_strcmp0 (expected, text) != 0)
-    {
-      g_autofree char *actual = g_build_filename (g_get_tmp_dir (), names[1], NULL);
-      const char *argv[] = { "diff", "-u", golden, actual, NULL };
-      g_autoptr(GSubprocess) diff = NULL;
-      g_autofree char *out = NULL;
-
-      g_file_set_contents (actual, text, -1, NULL);
-      diff = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
-      g_assert_no_error (error);
-      g_subprocess_communicate_utf8 (diff, NULL, NULL, &out, NULL, NULL);
-      g_printerr ("%s\n(FLINT_UPDATE_GOLDEN=1 rewrites the golden file)\n", out);
-      g_error ("%s differs from what is generated now", golden);
-    }
+  codegen_test_compare_golden (text, names[1]);
 
   /* Black leaves it as it is, where black is installed. */
   if (find_black () != NULL)
@@ -177,161 +125,7 @@ test_golden (gconstpointer data)
 static void
 test_determinism (gconstpointer data)
 {
-  const char *relative = data;
-  g_autoptr(FlintPipeline) pipeline = load (relative);
-  g_autofree char *before = generate (pipeline, FALSE);
-  g_autoptr(GPtrArray) nodes = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(GPtrArray) edges = g_ptr_array_new_with_free_func (g_object_unref);
-  GListModel *model;
-  g_autofree char *after = NULL;
-  g_autoptr(GError) error = NULL;
-
-  model = flint_pipeline_get_edges (pipeline);
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    g_ptr_array_add (edges, g_list_model_get_item (model, i));
-  model = flint_pipeline_get_nodes (pipeline);
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    g_ptr_array_add (nodes, g_list_model_get_item (model, i));
-
-  for (guint i = 0; i < edges->len; i++)
-    {
-      flint_pipeline_disconnect (pipeline, g_ptr_array_index (edges, i), &error);
-      g_assert_no_error (error);
-    }
-  for (guint i = 0; i < nodes->len; i++)
-    {
-      flint_pipeline_remove_node (pipeline, g_ptr_array_index (nodes, i), &error);
-      g_assert_no_error (error);
-    }
-
-  /* Nodes in the opposite order; edges as before (their order is a union's order). */
-  for (guint i = nodes->len; i > 0; i--)
-    {
-      flint_pipeline_add_node (pipeline, g_ptr_array_index (nodes, i - 1), &error);
-      g_assert_no_error (error);
-    }
-  for (guint i = 0; i < edges->len; i++)
-    {
-      flint_pipeline_add_edge (pipeline, g_ptr_array_index (edges, i), i, &error);
-      g_assert_no_error (error);
-    }
-
-  after = generate (pipeline, FALSE);
-  g_assert_cmpstr (before, ==, after);
-}
-
-/* Everything a user could type that breaks naive escaping. */
-static const char *hostile[] = {
-  "q\"uo'te \\ back\\\\slash \\n \\u0041 \\x41",
-  "line\nbreak\r\nand\ttab",
-  "\"\"\"triple\"\"\" '''single''' \"",
-  "${HOME} #{x} %s %(x)s {0} {{braces}} f\"{x}\"",
-  "*/ /* -- ; DROP TABLE x; `tick` ``double``",
-  "ünïcødé 日本語 🚀 \u202Ebidi\u202C \u2028sep\u2029 \u200Bzw",
-  "\x01\x02\x07\x08\x0b\x0c\x1b[31m\x1f\x7f\xc2\x80\xc2\x9f end",
-  "\\",
-  "\")\nimport os; os.system('x')  # ",
-};
-
-static JsonNode *
-string_node (const char *text)
-{
-  JsonNode *node = json_node_new (JSON_NODE_VALUE);
-  json_node_set_string (node, text);
-  return node;
-}
-
-static gboolean
-is_texty (FlintParamType type)
-{
-  switch (type)
-    {
-    case FLINT_PARAM_STRING:
-    case FLINT_PARAM_TEXT:
-    case FLINT_PARAM_EXPRESSION:
-    case FLINT_PARAM_CONDITION:
-    case FLINT_PARAM_COLUMN:
-    case FLINT_PARAM_PATH:
-    case FLINT_PARAM_TABLE:
-    case FLINT_PARAM_TYPE:
-    case FLINT_PARAM_INTERVAL:
-    case FLINT_PARAM_SQL:
-      return TRUE;
-    case FLINT_PARAM_INTEGER:
-    case FLINT_PARAM_NUMBER:
-    case FLINT_PARAM_BOOLEAN:
-    case FLINT_PARAM_ENUM:
-    case FLINT_PARAM_COLUMNS:
-    case FLINT_PARAM_CODE:
-    case FLINT_PARAM_MAP:
-    case FLINT_PARAM_LIST:
-    case FLINT_PARAM_SECRET:
-    default:
-      return FALSE;
-    }
-}
-
-/* Sets @text into every string parameter of @node (list records and maps too). */
-static void
-fill_hostile (FlintNode *node, const char *text)
-{
-  const FlintNodeKind *kind = flint_node_get_kind (node);
-
-  flint_node_set_label (node, text);
-  for (guint i = 0; i < kind->params->len; i++)
-    {
-      const FlintParamSpec *spec = g_ptr_array_index (kind->params, i);
-
-      if (is_texty (spec->type))
-        flint_node_take_param (node, spec->name, string_node (text));
-      else if (spec->type == FLINT_PARAM_COLUMNS || (spec->type == FLINT_PARAM_LIST && spec->fields == NULL))
-        {
-          JsonArray *array = json_array_new ();
-          JsonNode *value = json_node_new (JSON_NODE_ARRAY);
-
-          json_array_add_element (array, string_node (text));
-          json_node_take_array (value, array);
-          flint_node_take_param (node, spec->name, value);
-        }
-      else if (spec->type == FLINT_PARAM_MAP)
-        {
-          JsonObject *object = json_object_new ();
-          JsonNode *value = json_node_new (JSON_NODE_OBJECT);
-
-          json_object_set_member (object, text, string_node (text));
-          json_node_take_object (value, object);
-          flint_node_take_param (node, spec->name, value);
-        }
-      else if (spec->type == FLINT_PARAM_LIST)
-        {
-          JsonArray *array = json_array_new ();
-          JsonObject *record = json_object_new ();
-          JsonNode *value = json_node_new (JSON_NODE_ARRAY);
-          JsonNode *item = json_node_new (JSON_NODE_OBJECT);
-
-          for (guint f = 0; f < spec->fields->len; f++)
-            {
-              const FlintParamSpec *field = g_ptr_array_index (spec->fields, f);
-
-              if (is_texty (field->type))
-                json_object_set_member (record, field->name, string_node (text));
-              else if (field->type == FLINT_PARAM_ENUM && field->choices != NULL)
-                json_object_set_member (record, field->name, string_node (field->choices[0]));
-              else if (field->type == FLINT_PARAM_LIST)
-                {
-                  JsonArray *inner = json_array_new ();
-                  JsonNode *inner_node = json_node_new (JSON_NODE_ARRAY);
-                  json_array_add_element (inner, string_node (text));
-                  json_node_take_array (inner_node, inner);
-                  json_object_set_member (record, field->name, inner_node);
-                }
-            }
-          json_node_take_object (item, record);
-          json_array_add_element (array, item);
-          json_node_take_array (value, array);
-          flint_node_take_param (node, spec->name, value);
-        }
-    }
+  codegen_test_assert_deterministic (data, FLINT_LANGUAGE_PYTHON);
 }
 
 
@@ -348,7 +142,7 @@ test_hostile (void)
   g_assert_no_error (dir_error);
 
   for (guint k = 0; k < flint_catalog_get_n_kinds (catalog); k++)
-    for (guint h = 0; h < G_N_ELEMENTS (hostile); h++)
+    for (guint h = 0; h < codegen_test_n_hostile; h++)
       for (guint mode = 0; mode < 2; mode++)
         {
           const FlintNodeKind *kind = flint_catalog_get_kind (catalog, k);
@@ -357,14 +151,14 @@ test_hostile (void)
           g_autoptr(GError) error = NULL;
           g_autoptr(FlintGeneratedCode) code = NULL;
           g_autoptr(GString) hex = g_string_new (NULL);
-          const char *text = hostile[h];
+          const char *text = codegen_test_hostile[h];
 
           if (mode == 1)
-            flint_pipeline_take_job_setting (pipeline, "mode", string_node ("streaming"));
+            flint_pipeline_take_job_setting (pipeline, "mode", codegen_test_string ("streaming"));
           flint_pipeline_set_name (pipeline, text);
-          fill_hostile (node, text);
+          codegen_test_fill_hostile (node, text);
           if (g_str_equal (kind->id, "transform.code"))
-            flint_node_take_param (node, "language", string_node ("python"));
+            flint_node_take_param (node, "language", codegen_test_string ("python"));
           g_assert_true (flint_pipeline_add_node (pipeline, node, &error));
 
           /* Every input port fed by a source, itself hostile. */
@@ -374,7 +168,7 @@ test_hostile (void)
               g_autofree char *id = g_strdup_printf ("up_%u", p);
               g_autoptr(FlintNode) up = flint_node_new (id, flint_catalog_lookup (catalog, "source.csv"));
 
-              fill_hostile (up, text);
+              codegen_test_fill_hostile (up, text);
               g_assert_true (flint_pipeline_add_node (pipeline, up, &error));
               g_assert_nonnull (flint_pipeline_connect (pipeline, id, NULL, "hostile", port->name, &error));
             }
@@ -512,7 +306,7 @@ test_language (void)
 static void
 test_job_description (void)
 {
-  g_autoptr(FlintPipeline) pipeline = load ("data/examples/customer-join.flint.yaml");
+  g_autoptr(FlintPipeline) pipeline = codegen_test_load ("data/examples/customer-join.flint.yaml");
   g_autofree char *text = generate (pipeline, FALSE);
 
   /* The sink's action runs inside the context that names its node. */
@@ -657,8 +451,8 @@ test_join_keys_once (void)
 static void
 test_main (void)
 {
-  g_autoptr(FlintPipeline) batch = load ("data/examples/customer-join.flint.yaml");
-  g_autoptr(FlintPipeline) streaming = load ("data/examples/streaming-click-counter.flint.yaml");
+  g_autoptr(FlintPipeline) batch = codegen_test_load ("data/examples/customer-join.flint.yaml");
+  g_autoptr(FlintPipeline) streaming = codegen_test_load ("data/examples/streaming-click-counter.flint.yaml");
   g_autofree char *batch_text = generate (batch, FALSE);
   g_autofree char *streaming_text = generate (streaming, FALSE);
 
@@ -765,7 +559,7 @@ test_names (void)
 static void
 test_source_name (void)
 {
-  g_autoptr(FlintPipeline) pipeline = load ("data/examples/customer-join.flint.yaml");
+  g_autoptr(FlintPipeline) pipeline = codegen_test_load ("data/examples/customer-join.flint.yaml");
   g_autoptr(GError) error = NULL;
   g_autoptr(FlintGeneratedCode) code = NULL;
   g_autoptr(FlintGeneratedCode) hostile_code = NULL;

@@ -30,6 +30,9 @@ PY_PACKAGES=("pyspark[connect]==$SPARK_VERSION" "delta-spark==4.0.0" "pyyaml==6.
              "grpcio==1.67.1" "grpcio-status==1.67.1" "protobuf==5.29.3"
              "googleapis-common-protos==1.65.0" "pandas==2.2.3" "pyarrow==18.1.0" "numpy==2.1.3")
 
+# black: the layout the generated PySpark must already have (tests/codegen/test-python).
+TOOLS_PACKAGES=("black==24.10.0")
+
 VENV=  # spark-VERSION-venv-HASH: set by ensure_venv
 SCALA_DIR=$CACHE/scala-$SCALA_VERSION
 EXTRAS_DIR=$CACHE/spark-$SPARK_VERSION-extras
@@ -64,6 +67,20 @@ ensure_venv() {
     "$VENV/bin/pip" install --quiet --disable-pip-version-check wheel==0.45.1 >&2
     "$VENV/bin/pip" install --quiet --disable-pip-version-check "${PY_PACKAGES[@]}" >&2
     printf '%s' "$stamp" >"$VENV/.flint-stamp"
+}
+
+# Checking tools in a small venv of their own, so a new tool never rebuilds Spark's.
+ensure_tools_venv() {
+    local stamp dir=$CACHE/tools-venv
+    stamp="python=$(/usr/bin/python3 -c 'import sys; print(sys.version.split()[0])') ${TOOLS_PACKAGES[*]}"
+    if stamp_ok "$dir" "$stamp"; then
+        return 0
+    fi
+    log "Creating the checking tools venv in $dir"
+    rm -rf "$dir"
+    /usr/bin/python3 -m venv "$dir"
+    "$dir/bin/pip" install --quiet --disable-pip-version-check "${TOOLS_PACKAGES[@]}" >&2
+    printf '%s' "$stamp" >"$dir/.flint-stamp"
 }
 
 # Copies the runtime dependencies of POM into DIR (through ~/.m2), once per pom content.
@@ -106,6 +123,7 @@ main() {
     flock 9
 
     ensure_venv
+    ensure_tools_venv
     local spark_jars
     spark_jars=$("$VENV/bin/python" -c \
         'import os, pyspark; print(os.path.join(os.path.dirname(pyspark.__file__), "jars"))')
@@ -120,6 +138,7 @@ main() {
     printf 'FLINT_SCALA_CLASSPATH=%s\n' "$SCALA_DIR/*"
     printf 'FLINT_SPARK_EXTRA_JARS=%s\n' "$EXTRAS_DIR/*"
     printf 'FLINT_KAFKA_CLASSPATH=%s\n' "$KAFKA_DIR/*"
+    printf 'FLINT_BLACK=%s\n' "$CACHE/tools-venv/bin/black"
 }
 
 main "$@"
