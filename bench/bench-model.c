@@ -18,20 +18,12 @@
 
 #include <glib/gstdio.h>
 
+#include "bench-pipeline.h"
 #include "flint-catalog.h"
 #include "flint-pipeline.h"
 #include "flint-pipeline-io.h"
 #include "flint-validator.h"
 
-/* One block: two regional order tables unioned, cleaned, priced, joined with adult
- * customers, rolled up per country and day, and written to a path of its own.
- *
- *   orders_eu ─┐
- *              ├─ all_orders ─ valid_orders ─ priced ─┐
- *   orders_us ─┘                                      ├─ enriched ─ daily ─ daily_out
- *   customers ─ adults ───────────────────────────────┘
- */
-#define BLOCK_NODES 10
 /* What an edit re-validates: the sink alone; orders_eu and what lies downstream of it. */
 #define LEAF_EDIT_NODES 1
 #define ROOT_EDIT_NODES 7
@@ -64,24 +56,6 @@ static char *sizes_arg;
 /* Helpers {{{ */
 
 static double
-now (void)
-{
-  struct timespec ts;
-
-  clock_gettime (CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return x < y ? -1 : x > y ? 1 : 0;
-}
-
-static double
 minimum (GArray *samples)
 {
   double m = g_array_index (samples, double, 0);
@@ -89,18 +63,6 @@ minimum (GArray *samples)
   for (guint i = 1; i < samples->len; i++)
     m = MIN (m, g_array_index (samples, double, i));
   return m;
-}
-
-static double
-median (GArray *samples)
-{
-  guint n = samples->len;
-
-  g_assert (n > 0);
-  g_array_sort (samples, compare_doubles);
-  if (n % 2 == 1)
-    return g_array_index (samples, double, n / 2);
-  return (g_array_index (samples, double, n / 2 - 1) + g_array_index (samples, double, n / 2)) / 2;
 }
 
 /* Peak resident set size since the last reset, in KiB; 0 when unknown. */
@@ -149,154 +111,6 @@ fail (const char *format,
 
 /* }}} */
 
-/* The pipeline text {{{ */
-
-static void
-append_block_nodes (GString *yaml,
-                    guint    b)
-{
-  static const char *countries[] = { "DE", "FR", "US", "JP", "BR", "IN" };
-  const char *country = countries[b % G_N_ELEMENTS (countries)];
-
-  for (guint r = 0; r < 2; r++)
-    {
-      const char *region = r == 0 ? "eu" : "us";
-
-      g_string_append_printf (yaml,
-        "  - id: orders_%s_%u\n"
-        "    kind: source.parquet\n"
-        "    label: Orders %s %u\n"
-        "    params: {path: \"s3a://lake/orders/%s/shard=%u/\"}\n"
-        "    schema:\n"
-        "      - {name: order_id, type: long, nullable: false}\n"
-        "      - {name: customer_id, type: long}\n"
-        "      - {name: store_id, type: int}\n"
-        "      - {name: sku, type: string}\n"
-        "      - {name: channel, type: string}\n"
-        "      - {name: quantity, type: int}\n"
-        "      - {name: unit_price, type: \"decimal(10,2)\"}\n"
-        "      - {name: discount, type: double}\n"
-        "      - {name: ordered_at, type: timestamp}\n",
-        region, b, region, b, region, b);
-    }
-
-  g_string_append_printf (yaml,
-    "  - id: customers_%u\n"
-    "    kind: source.csv\n"
-    "    label: Customers %u\n"
-    "    params: {path: \"s3a://lake/customers/shard=%u/\", header: true, sep: \";\"}\n"
-    "    schema:\n"
-    "      - {name: customer_id, type: long, nullable: false}\n"
-    "      - {name: name, type: string}\n"
-    "      - {name: age, type: int}\n"
-    "      - {name: country, type: string}\n"
-    "      - {name: segment, type: string}\n"
-    "      - {name: signup_at, type: timestamp}\n"
-    "  - id: all_orders_%u\n"
-    "    kind: transform.union\n"
-    "    params: {by_name: true}\n"
-    "  - id: valid_orders_%u\n"
-    "    kind: transform.filter\n"
-    "    params: {condition: \"quantity > 0 AND unit_price >= 0.5 AND discount BETWEEN 0 AND 0.9 "
-                               "AND ordered_at IS NOT NULL AND channel IN ('web', 'store', 'app')\"}\n"
-    "  - id: priced_%u\n"
-    "    kind: transform.derive\n"
-    "    params:\n"
-    "      columns:\n"
-    "        - {name: revenue, expr: \"round(quantity * unit_price * (1 - discount), 2)\"}\n"
-    "        - {name: day, expr: to_date(ordered_at)}\n"
-    "        - {name: band, expr: \"CASE WHEN quantity * unit_price > 100 THEN 'large' ELSE 'small' END\"}\n"
-    "  - id: adults_%u\n"
-    "    kind: transform.filter\n"
-    "    params: {condition: \"age >= 18 AND country = '%s' AND lower(segment) <> 'test'\"}\n"
-    "  - id: enriched_%u\n"
-    "    kind: transform.join\n"
-    "    params:\n"
-    "      how: inner\n"
-    "      keys:\n"
-    "        - {left: customer_id, right: customer_id}\n"
-    "  - id: daily_%u\n"
-    "    kind: transform.aggregate\n"
-    "    params:\n"
-    "      group_by: [country, day, band]\n"
-    "      aggregations:\n"
-    "        - {name: orders, expr: count(*)}\n"
-    "        - {name: units, expr: sum(quantity)}\n"
-    "        - {name: revenue, expr: \"round(sum(revenue), 2)\"}\n"
-    "        - {name: customers, expr: count(DISTINCT customer_id)}\n"
-    "  - id: daily_out_%u\n"
-    "    kind: sink.parquet\n"
-    "    params:\n"
-    "      path: \"s3a://lake/marts/daily_sales/shard=%u/\"\n"
-    "      mode: overwrite\n"
-    "      partition_by: [day]\n",
-    b, b, b, b, b, b, b, country, b, b, b, b);
-}
-
-static void
-append_block_edges (GString *yaml,
-                    guint    b)
-{
-  g_string_append_printf (yaml,
-    "  - {from: orders_eu_%u, to: all_orders_%u}\n"
-    "  - {from: orders_us_%u, to: all_orders_%u}\n"
-    "  - {from: all_orders_%u, to: valid_orders_%u}\n"
-    "  - {from: valid_orders_%u, to: priced_%u}\n"
-    "  - {from: customers_%u, to: adults_%u}\n"
-    "  - {from: priced_%u, to: enriched_%u.left}\n"
-    "  - {from: adults_%u, to: enriched_%u.right}\n"
-    "  - {from: enriched_%u, to: daily_%u}\n"
-    "  - {from: daily_%u, to: daily_out_%u}\n",
-    b, b, b, b, b, b, b, b, b, b, b, b, b, b, b, b, b, b);
-}
-
-static char *
-make_pipeline_yaml (guint  n_blocks,
-                    gsize *length)
-{
-  GString *yaml = g_string_sized_new (n_blocks * 2600);
-
-  g_string_append_printf (yaml,
-    "flint: 1\n"
-    "name: bench-%u\n"
-    "description: Daily sales marts, %u shards\n"
-    "job:\n"
-    "  mode: batch\n"
-    "  spark_version: \"4.0.1\"\n"
-    "  driver: {cores: 1, memory: 2g}\n"
-    "  executor: {instances: 4, cores: 2, memory: 4g}\n"
-    "  optimizations: auto\n"
-    "  conf: {spark.sql.session.timeZone: UTC}\n"
-    "  targets:\n"
-    "    local: {kind: local}\n"
-    "nodes:\n",
-    n_blocks * BLOCK_NODES, n_blocks);
-  for (guint b = 0; b < n_blocks; b++)
-    append_block_nodes (yaml, b);
-
-  g_string_append (yaml, "edges:\n");
-  for (guint b = 0; b < n_blocks; b++)
-    append_block_edges (yaml, b);
-
-  g_string_append (yaml, "layout:\n");
-  for (guint b = 0; b < n_blocks; b++)
-    {
-      static const char *columns[BLOCK_NODES] = {
-        "orders_eu", "orders_us", "customers", "all_orders", "valid_orders",
-        "priced", "adults", "enriched", "daily", "daily_out",
-      };
-      static const int x[BLOCK_NODES] = { 80, 80, 80, 320, 560, 800, 560, 1040, 1280, 1520 };
-      static const int y[BLOCK_NODES] = { 0, 140, 280, 70, 70, 70, 280, 170, 170, 170 };
-
-      for (guint i = 0; i < BLOCK_NODES; i++)
-        g_string_append_printf (yaml, "  %s_%u: [%d, %u]\n", columns[i], b, x[i], y[i] + b * 400);
-    }
-
-  *length = yaml->len;
-  return g_string_free (yaml, FALSE);
-}
-
-/* }}} */
 
 static void
 print_diagnostics (FlintValidator *validator)
@@ -322,7 +136,7 @@ time_edits (FlintValidator *validator,
             const char     *prefix,
             guint           expected)
 {
-  double start = now ();
+  double start = bench_now ();
 
   for (guint i = 0; i < edits; i++)
     {
@@ -336,7 +150,7 @@ time_edits (FlintValidator *validator,
               flint_node_get_id (node), param, count, expected);
     }
 
-  return (now () - start) / edits;
+  return (bench_now () - start) / edits;
 }
 
 static void
@@ -364,18 +178,18 @@ run_size (FlintCatalog *catalog,
 
   reset_peak_rss ();
 
-  yaml = make_pipeline_yaml (n_blocks, &length);
+  yaml = bench_pipeline_yaml (n_blocks, &length);
   result->yaml_bytes = length;
 
   /* Load: the text into a document. */
   for (guint r = 0; r < repeat; r++)
     {
       g_autoptr(GError) error = NULL;
-      double start = now (), t;
+      double start = bench_now (), t;
 
       g_clear_object (&pipeline);
       pipeline = flint_pipeline_load_from_data (catalog, yaml, length, &error);
-      t = now () - start;
+      t = bench_now () - start;
       if (pipeline == NULL)
         fail ("loading %u nodes: %s", result->n_nodes, error->message);
       g_array_append_val (load, t);
@@ -388,10 +202,10 @@ run_size (FlintCatalog *catalog,
   validator = flint_validator_new (pipeline);
   for (guint r = 0; r < repeat; r++)
     {
-      double start = now (), t;
+      double start = bench_now (), t;
       guint count = flint_validator_validate_all (validator);
 
-      t = now () - start;
+      t = bench_now () - start;
       if (count != result->n_nodes)
         fail ("full validation validated %u nodes, not %u", count, result->n_nodes);
       g_array_append_val (full, t);
@@ -435,19 +249,19 @@ run_size (FlintCatalog *catalog,
     {
       g_autoptr(GError) error = NULL;
       g_autofree char *text = NULL;
-      double start = now (), t;
+      double start = bench_now (), t;
       gsize text_length;
 
       text = flint_pipeline_to_yaml (pipeline, &text_length);
-      t = now () - start;
+      t = bench_now () - start;
       g_array_append_val (to_yaml, t);
       if (text == NULL || text_length == 0)
         fail ("saving %u nodes to text gave nothing", result->n_nodes);
 
-      start = now ();
+      start = bench_now ();
       if (!flint_pipeline_save_to_file (pipeline, file, NULL, &error))
         fail ("saving %u nodes to %s: %s", result->n_nodes, path, error->message);
-      t = now () - start;
+      t = bench_now () - start;
       g_array_append_val (save_file, t);
     }
 
@@ -470,12 +284,12 @@ run_size (FlintCatalog *catalog,
 
   result->full_min = minimum (full);
   result->leaf_min = minimum (leaf);
-  result->load = median (load);
-  result->full = median (full);
-  result->leaf = median (leaf);
-  result->root = median (root);
-  result->to_yaml = median (to_yaml);
-  result->save_file = median (save_file);
+  result->load = bench_median (load);
+  result->full = bench_median (full);
+  result->leaf = bench_median (leaf);
+  result->root = bench_median (root);
+  result->to_yaml = bench_median (to_yaml);
+  result->save_file = bench_median (save_file);
   result->peak_rss = peak_rss ();
   result->measured = TRUE;
 }
