@@ -132,10 +132,14 @@ print_result (FlintPipeline      *pipeline,
   GListModel *nodes = flint_pipeline_get_nodes (pipeline);
   guint n_columns = flint_preview_result_get_n_columns (result);
 
-  g_print (ngettext ("%s: %" G_GINT64_FORMAT " row in %.1f s (ran: %s; cached: %s)\n",
-                     "%s: %" G_GINT64_FORMAT " rows in %.1f s (ran: %s; cached: %s)\n",
-                     flint_preview_result_get_count (result)),
-           flint_preview_result_get_node_id (result), flint_preview_result_get_count (result),
+  gint64 total = flint_preview_result_get_count (result);
+  g_autofree char *total_text = g_strdup_printf ("%" G_GINT64_FORMAT, total);
+
+  /* The count is formatted first: xgettext cannot see through G_GINT64_FORMAT. */
+  g_print (ngettext ("%s: %s row in %.1f s (ran: %s; cached: %s)\n",
+                     "%s: %s rows in %.1f s (ran: %s; cached: %s)\n",
+                     (gulong) CLAMP (total, 0, G_MAXLONG)),
+           flint_preview_result_get_node_id (result), total_text,
            flint_preview_result_get_elapsed (result) / 1000.0,
            *ran ? ran : "-", *cached ? cached : "-");
 
@@ -151,8 +155,15 @@ print_result (FlintPipeline      *pipeline,
       if (count < 0)
         continue;
       if (flint_preview_result_get_quality (result, id, &mode, &passed, &failed) && failed >= 0)
-        g_print ("  %s: %" G_GINT64_FORMAT " passed, %" G_GINT64_FORMAT " %s\n", id, passed, failed,
-                 g_strcmp0 (mode, "quarantine") == 0 ? _("quarantined") : _("dropped"));
+        {
+          g_autofree char *passed_text = g_strdup_printf ("%" G_GINT64_FORMAT, passed);
+          g_autofree char *failed_text = g_strdup_printf ("%" G_GINT64_FORMAT, failed);
+
+          /* TRANSLATORS: a quality check's counts: node id, rows that passed, rows held back */
+          g_print (g_strcmp0 (mode, "quarantine") == 0 ? _("  %s: %s passed, %s quarantined\n")
+                                                       : _("  %s: %s passed, %s dropped\n"),
+                   id, passed_text, failed_text);
+        }
       else
         g_print ("  %s: %" G_GINT64_FORMAT "\n", id, count);
     }

@@ -428,6 +428,7 @@ flint_preview_panel_show_result (FlintPreviewPanel  *self,
                                  FlintPreviewResult *result)
 {
   g_autoptr(GString) status = g_string_new (NULL);
+  g_autofree char *total_text = NULL;
   const char * const *executed;
   guint n_columns;
 
@@ -466,9 +467,11 @@ flint_preview_panel_show_result (FlintPreviewPanel  *self,
   fill_store (self->row_store, flint_preview_result_get_n_rows (result));
   fill_store (self->column_store, n_columns);
 
-  g_string_append_printf (status, g_dngettext (NULL, "%" G_GINT64_FORMAT " row", "%" G_GINT64_FORMAT " rows",
-                                               flint_preview_result_get_count (result)),
-                          flint_preview_result_get_count (result));
+  total_text = g_strdup_printf ("%" G_GINT64_FORMAT, flint_preview_result_get_count (result));
+  /* The count is formatted first: xgettext cannot see through G_GINT64_FORMAT. */
+  g_string_append_printf (status, ngettext ("%s row", "%s rows",
+                                            (gulong) CLAMP (flint_preview_result_get_count (result), 0, G_MAXLONG)),
+                          total_text);
   if ((gint64) flint_preview_result_get_n_rows (result) < flint_preview_result_get_count (result))
     g_string_append_printf (status, _(" (first %u shown)"), flint_preview_result_get_n_rows (result));
   executed = flint_preview_result_get_executed (result);

@@ -12,8 +12,11 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <glib/gi18n.h>
+#include <signal.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "flint-code-view.h"
 #include "flint-inspector.h"
@@ -630,6 +633,12 @@ on_load_ready (GObject      *source,
       self->recovered = TRUE;
       on_modified_changed (self);
       show_toast (self, _("Unsaved changes recovered"));
+      /* An untitled document from a crashed process: now this window's own autosave. */
+      if (data->shown_as == NULL)
+        {
+          g_file_delete_async (data->file, G_PRIORITY_LOW, NULL, NULL, NULL);
+          flint_window_autosave_now (self);
+        }
       return;
     }
 
@@ -686,8 +695,9 @@ autosave_key (FlintWindow *self)
       return g_compute_checksum_for_string (G_CHECKSUM_SHA256, uri, -1);
     }
 
+  /* The owner's pid first: a later start offers only autosaves whose process is gone. */
   if (self->untitled_key == NULL)
-    self->untitled_key = g_strdup_printf ("untitled-%" G_GINT64_FORMAT "-%p",
+    self->untitled_key = g_strdup_printf ("untitled-%d-%" G_GINT64_FORMAT "-%p", (int) getpid (),
                                           g_get_real_time (), self);
 
   return g_strdup (self->untitled_key);
@@ -888,6 +898,149 @@ recover_action (GtkWidget  *widget,
     adw_toast_dismiss (self->recovery_toast);
 
   load (self, autosave, self->file, TRUE);
+}
+
+/* In a thread: untitled autosaves whose process is gone, newest first. */
+static void
+find_orphans_thread (GTask        *task,
+                     gpointer      source_object,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
+{
+  g_autofree char *path = flint_paths_build (FLINT_PATH_STATE, "autosave", NULL);
+  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+  GPtrArray *orphans = g_ptr_array_new_with_free_func (g_object_unref);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *full = NULL;
+      g_autoptr (GFile) file = NULL;
+      g_autoptr (GFileInfo) info = NULL;
+      char *end = NULL;
+      gint64 pid;
+
+      if (!g_str_has_prefix (name, "untitled-") || !g_str_has_suffix (name, ".flint.yaml"))
+        continue;
+      pid = g_ascii_strtoll (name + strlen ("untitled-"), &end, 10);
+      if (end == NULL || *end != '-' || pid <= 0 || pid > G_MAXINT)
+        continue;
+      /* This process's other windows, and a second instance still running, keep theirs. */
+      if (pid == getpid () || kill ((pid_t) pid, 0) == 0 || errno != ESRCH)
+        continue;
+
+      full = g_build_filename (path, name, NULL);
+      file = g_file_new_for_path (full);
+      info = g_file_query_info (file, G_FILE_ATTRIBUTE_TIME_MODIFIED, G_FILE_QUERY_INFO_NONE,
+                                cancellable, NULL);
+      if (info == NULL)
+        continue;
+      g_object_set_data (G_OBJECT (file), "flint-mtime",
+                         GSIZE_TO_POINTER ((gsize) g_file_info_get_attribute_uint64 (info, G_FILE_ATTRIBUTE_TIME_MODIFIED)));
+      g_ptr_array_add (orphans, g_steal_pointer (&file));
+    }
+
+  g_task_return_pointer (task, orphans, (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void offer_next_orphan (FlintWindow *self, GPtrArray *orphans);
+static FlintWindow *window_for_document (FlintWindow *self);
+
+static gsize
+orphan_mtime (GFile *file)
+{
+  return GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (file), "flint-mtime"));
+}
+
+static int
+compare_orphans (gconstpointer a,
+                 gconstpointer b)
+{
+  gsize ta = orphan_mtime (*(GFile **) a);
+  gsize tb = orphan_mtime (*(GFile **) b);
+
+  return ta < tb ? 1 : ta > tb ? -1 : 0;
+}
+
+static void
+on_orphan_response (AdwMessageDialog *dialog,
+                    const char       *response,
+                    FlintWindow      *self)
+{
+  GPtrArray *orphans = g_object_get_data (G_OBJECT (dialog), "flint-orphans");
+  g_autoptr (GFile) file = g_object_ref (g_ptr_array_index (orphans, 0));
+
+  g_ptr_array_remove_index (orphans, 0);
+  if (g_str_equal (response, "recover"))
+    {
+      FlintWindow *window = window_for_document (self);
+
+      load (window, file, NULL, TRUE);
+      gtk_window_present (GTK_WINDOW (window));
+    }
+  else if (g_str_equal (response, "discard"))
+    g_file_delete (file, NULL, NULL);
+
+  offer_next_orphan (self, orphans);
+}
+
+static void
+offer_next_orphan (FlintWindow *self,
+                   GPtrArray   *orphans)
+{
+  g_autoptr (GDateTime) time = NULL;
+  g_autofree char *when = NULL;
+  g_autofree char *body = NULL;
+  GtkWidget *dialog;
+
+  if (orphans->len == 0)
+    return;
+
+  time = g_date_time_new_from_unix_local ((gint64) orphan_mtime (g_ptr_array_index (orphans, 0)));
+  /* TRANSLATORS: when an unsaved pipeline was last autosaved; see strftime */
+  when = g_date_time_format (time, _("%-d %B %Y, %H:%M"));
+  /* TRANSLATORS: %s is a date and time, such as "21 November 2026, 18:04" */
+  body = g_strdup_printf (_("Flint closed before an untitled pipeline from %s was saved."), when);
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Recover Unsaved Pipeline?"), body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "discard", _("_Discard"),
+                                    "recover", _("_Recover"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "recover",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "recover");
+  /* Closing the dialog (Escape) keeps the autosave for the next start. */
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "later");
+  g_object_set_data_full (G_OBJECT (dialog), "flint-orphans", g_ptr_array_ref (orphans),
+                          (GDestroyNotify) g_ptr_array_unref);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_orphan_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+on_orphans_found (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr (GPtrArray) orphans = g_task_propagate_pointer (G_TASK (result), NULL);
+
+  if (orphans == NULL || g_cancellable_is_cancelled (g_task_get_cancellable (G_TASK (result))))
+    return;
+  g_ptr_array_sort (orphans, compare_orphans);
+  offer_next_orphan (FLINT_WINDOW (source), orphans);
+}
+
+void
+flint_window_offer_untitled_recovery (FlintWindow *self)
+{
+  g_autoptr (GTask) task = NULL;
+
+  g_return_if_fail (FLINT_IS_WINDOW (self));
+
+  task = g_task_new (self, self->io_cancellable, on_orphans_found, NULL);
+  g_task_run_in_thread (task, find_orphans_thread);
 }
 
 /* Saving ------------------------------------------------------------------------- */
@@ -1209,20 +1362,25 @@ update_edge_labels (FlintWindow        *self,
       const char *port = flint_edge_get_from_port (edge);
       gint64 count = flint_preview_result_get_output_count (result, from, port);
       g_autofree char *text = NULL;
+      g_autofree char *count_text = NULL;
       const char *mode = NULL;
       gint64 passed, failed;
       gboolean warn = FALSE;
 
       if (count < 0)
         continue;
-      text = g_strdup_printf (ngettext ("%" G_GINT64_FORMAT " row", "%" G_GINT64_FORMAT " rows", count), count);
+      /* Counts are formatted first: xgettext cannot see through G_GINT64_FORMAT. */
+      count_text = g_strdup_printf ("%" G_GINT64_FORMAT, count);
+      text = g_strdup_printf (ngettext ("%s row", "%s rows", (gulong) MIN (count, G_MAXLONG)), count_text);
       if (flint_preview_result_get_quality (result, from, &mode, &passed, &failed) && failed > 0 &&
           (port == NULL || g_strcmp0 (port, "out") == 0))
         {
+          g_autofree char *failed_text = g_strdup_printf ("%" G_GINT64_FORMAT, failed);
+          /* TRANSLATORS: an edge's label: "12 rows · 3 quarantined" */
           g_autofree char *more = g_strdup_printf (g_strcmp0 (mode, "quarantine") == 0
-                                                     ? _("%s · %" G_GINT64_FORMAT " quarantined")
-                                                     : _("%s · %" G_GINT64_FORMAT " dropped"),
-                                                   text, failed);
+                                                     ? _("%s · %s quarantined")
+                                                     : _("%s · %s dropped"),
+                                                   text, failed_text);
           g_free (text);
           text = g_steal_pointer (&more);
           warn = TRUE;
@@ -1857,6 +2015,8 @@ flint_window_close_request (GtkWindow *window)
     }
 
   g_cancellable_cancel (self->cancellable);
+  /* A clean close: nothing is left to recover. */
+  delete_autosave (self);
 
   if (settings != NULL)
     {
@@ -2176,6 +2336,9 @@ flint_window_init (FlintWindow *self)
   show_page (self, "empty");
 }
 
+/* Untitled autosaves of crashed processes are offered by the first window only. */
+static gboolean untitled_recovery_offered;
+
 FlintWindow *
 flint_window_new (FlintApplication *application)
 {
@@ -2188,6 +2351,11 @@ flint_window_new (FlintApplication *application)
   setup_settings (self);
   setup_runs (self);
   load_examples_menu (self);
+  if (!untitled_recovery_offered)
+    {
+      untitled_recovery_offered = TRUE;
+      flint_window_offer_untitled_recovery (self);
+    }
 
   return self;
 }
