@@ -8,6 +8,8 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <glib-unix.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -217,6 +219,32 @@ run_changed (FlintRun *run,
     draw_bar (run, watch);
 }
 
+/* Ctrl+C (or SIGTERM) while `submit --wait` follows a run: the first one cancels the run
+ * and goes on waiting until the cancel is recorded, a second one stops waiting at once.
+ * A CI job that is aborted must not leave a cluster job running behind it. */
+typedef struct
+{
+  FlintRunner *runner;
+  FlintRun    *run;
+  guint        count;
+} Interrupt;
+
+static gboolean
+interrupted (gpointer user_data)
+{
+  Interrupt *interrupt = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (interrupt->count++ > 0)
+    return G_SOURCE_CONTINUE;
+  if (flint_run_state_is_finished (flint_run_get_state (interrupt->run)))
+    return G_SOURCE_CONTINUE;
+  g_printerr (_("\nCancelling run %s (interrupt again to stop waiting)…\n"), flint_run_get_id (interrupt->run));
+  if (!flint_runner_cancel (interrupt->runner, flint_run_get_id (interrupt->run), &error))
+    g_printerr ("flint-cli submit: %s\n", error->message);
+  return G_SOURCE_CONTINUE;
+}
+
 int
 flint_cli_submit (int    argc,
                   char **argv)
@@ -237,6 +265,8 @@ flint_cli_submit (int    argc,
   FlintRunPriority priority = FLINT_RUN_PRIORITY_NORMAL;
   FlintRunState state;
   Watch watch = { 0 };
+  Interrupt interrupt = { 0 };
+  guint sigint_source = 0, sigterm_source = 0;
   gulong handler;
   const GOptionEntry entries[] = {
     { "target", 't', 0, G_OPTION_ARG_STRING, &target_name, N_("The target of job.targets to run on (default: local)"), N_("NAME") },
@@ -250,8 +280,10 @@ flint_cli_submit (int    argc,
 
   context = flint_cli_option_context (_("FILE — run a pipeline"),
                                       _("Records the run, submits it and prints its id. With --wait, follows it to the end.\n"
+                                        "Ctrl+C while waiting cancels the run (a second one stops waiting at once).\n"
                                         "Exit status: 0 when submitted (with --wait: when it succeeded), 1 when the run\n"
-                                        "failed, 2 when the file, the target or the options are wrong."));
+                                        "failed, 2 when the file, the target or the options are wrong, 130 when\n"
+                                        "interrupted while waiting."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
@@ -306,12 +338,23 @@ flint_cli_submit (int    argc,
                flint_run_get_target_name (run));
     }
 
+  if (wait)
+    {
+      interrupt.runner = runner;
+      interrupt.run = run;
+      sigint_source = g_unix_signal_add (SIGINT, interrupted, &interrupt);
+      sigterm_source = g_unix_signal_add (SIGTERM, interrupted, &interrupt);
+    }
+
   /* Without --wait, until the target has it; the driver goes on after we exit. */
   for (state = flint_run_get_state (run);
-       wait ? !flint_run_state_is_finished (state) : (state == FLINT_RUN_QUEUED || state == FLINT_RUN_SUBMITTING);
+       wait ? !flint_run_state_is_finished (state) && interrupt.count < 2
+            : (state == FLINT_RUN_QUEUED || state == FLINT_RUN_SUBMITTING);
        state = flint_run_get_state (run))
     g_main_context_iteration (NULL, TRUE);
 
+  g_clear_handle_id (&sigint_source, g_source_remove);
+  g_clear_handle_id (&sigterm_source, g_source_remove);
   g_signal_handler_disconnect (run, handler);
   if (watch.tty && !watch.quiet)
     g_print ("\n");
@@ -331,6 +374,13 @@ flint_cli_submit (int    argc,
         print_progress_lines (run);
     }
 
+  if (interrupt.count > 0)
+    {
+      if (!flint_run_state_is_finished (state))
+        g_printerr (_("Stopped waiting; run %s is still being cancelled (see flint-cli status %s)\n"),
+                    flint_run_get_id (run), id);
+      return EXIT_INTERRUPTED;
+    }
   if (state == FLINT_RUN_FAILED || state == FLINT_RUN_LOST || state == FLINT_RUN_CANCELLED)
     return EXIT_PROBLEMS;
   return EXIT_CLEAN;

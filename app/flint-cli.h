@@ -14,6 +14,7 @@ enum {
   EXIT_CLEAN = 0,
   EXIT_PROBLEMS = 1,   /* the pipeline has errors, or the check failed */
   EXIT_UNREADABLE = 2, /* a file could not be read or parsed, or the usage was wrong */
+  EXIT_INTERRUPTED = 130, /* stopped by Ctrl+C (128 + SIGINT, as shells report it) */
 };
 
 /* An ANSI escape when colour is on (a terminal, no NO_COLOR), else "". */

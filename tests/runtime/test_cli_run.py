@@ -10,6 +10,7 @@ succeeds (submit --wait --json) and the same pipeline reading a path that does n
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -209,6 +210,45 @@ class CancelTest(unittest.TestCase):
         code, out, err = run("status", run_id, "--json", home=home)
         self.assertEqual(code, 0, err)
         self.assertEqual(json.loads(out)["state"], "cancelled")
+
+
+class InterruptTest(unittest.TestCase):
+    """Ctrl+C during submit --wait cancels the run: an aborted CI job leaves nothing running."""
+
+    def test_interrupt_cancels(self):
+        home = os.path.join(HOME, "interrupt")
+        env = dict(os.environ, NO_COLOR="1", LC_ALL="C.UTF-8", LANGUAGE="",
+                   XDG_DATA_HOME=os.path.join(home, "data"),
+                   XDG_CACHE_HOME=os.path.join(home, "cache"),
+                   XDG_STATE_HOME=os.path.join(home, "state"),
+                   XDG_CONFIG_HOME=os.path.join(home, "config"))
+        proc = subprocess.Popen([FLINT_CLI, "submit", os.path.join(PROJECT, "small-join.flint.yaml"), "--wait"],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                                stdin=subprocess.DEVNULL)
+        first = proc.stdout.readline()
+        self.assertRegex(first, r"^Run [0-9a-z-]+: small-join on local\n$")
+        run_id = first.split()[1].rstrip(":")
+
+        # Once the driver process exists (the store says running), interrupt as a terminal would.
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            code, out, err = run("status", run_id, "--json", home=home)
+            if code == 0 and json.loads(out)["state"] != "queued" and json.loads(out)["state"] != "submitting":
+                break
+            time.sleep(0.2)
+        self.assertEqual(json.loads(out)["state"], "running", out)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=120)
+
+        self.assertEqual(proc.returncode, 130, err)
+        self.assertIn(f"Cancelling run {run_id} (interrupt again to stop waiting)…\n", err)
+        self.assertIn(f"\n{run_id[:8]} cancelled\n", out)
+        code, out, err = run("status", run_id, "--json", home=home)
+        self.assertEqual(code, 0, err)
+        self.assertEqual(json.loads(out)["state"], "cancelled")
+        # No process of the run is left: its program lives in the run's directory.
+        left = subprocess.run(["pgrep", "-f", run_id], capture_output=True, text=True).stdout
+        self.assertEqual(left, "", f"processes of the cancelled run are still there: {left}")
 
 
 class NoSparkTest(unittest.TestCase):
