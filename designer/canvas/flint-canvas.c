@@ -24,6 +24,7 @@
 #define GRID_CELL         320.0
 #define FAR_ZOOM          0.4    /* below this: rectangles, no text */
 #define EDGE_HIT_PX       6.0
+#define EDGE_END_PX       24.0   /* a press on an edge this near its input end grabs the end */
 #define ZOOM_STEP         1.2
 #define SCROLL_STEP       48.0
 #define MINIMAP_WIDTH     200.0
@@ -124,6 +125,7 @@ struct _FlintCanvas
   FlintPortDirection target_direction;
   int              target_port;
   FlintConnectVerdict verdict;
+  EdgeItem        *reconnect_edge;        /* detached while its input end is dragged */
   GHashTable      *rubber_base;           /* NodeItem set selected before a shift rubber band */
 
   /* Pointer, for zooming with keys around it */
@@ -372,6 +374,8 @@ remove_edge_item (FlintCanvas *self,
 {
   if (self->selected_edge == item)
     self->selected_edge = NULL;
+  if (self->reconnect_edge == item)
+    flint_canvas_drag_cancel (self);
   flint_grid_remove (self->edge_grid, item, &item->bounds);
   g_ptr_array_remove_fast (item->from->edges, item);
   g_ptr_array_remove_fast (item->to->edges, item);
@@ -909,6 +913,9 @@ flint_canvas_check_connection (FlintCanvas        *self,
     {
       EdgeItem *edge = g_ptr_array_index (in_item->edges, i);
 
+      /* The edge being reconnected is detached: it neither occupies nor duplicates. */
+      if (edge == self->reconnect_edge)
+        continue;
       if (edge->to != in_item || g_strcmp0 (flint_edge_get_to_port (edge->edge), in_port) != 0)
         continue;
       if (edge->from == out_item && g_strcmp0 (flint_edge_get_from_port (edge->edge), out_port) == 0)
@@ -975,6 +982,46 @@ minimap_center_at (FlintCanvas *self,
                              world.y + (wy - oy) / scale - visible.height / 2);
 }
 
+/* The edge whose input end a press at (wx, wy) grabs: on a single input port that is
+ * connected, or on an edge near its input end. A free port, or a port that takes many
+ * inputs, starts a new connection instead. */
+static EdgeItem *
+reconnectable_edge (FlintCanvas          *self,
+                    const FlintCanvasHit *hit,
+                    double                wx,
+                    double                wy)
+{
+  if (hit->kind == FLINT_CANVAS_HIT_PORT && hit->direction == FLINT_PORT_INPUT)
+    {
+      NodeItem *item = lookup_item (self, hit->node);
+      const FlintPortSpec *spec = flint_node_kind_lookup_input (flint_node_get_kind (hit->node), hit->port);
+
+      if (spec != NULL && spec->multiple)
+        return NULL;
+      for (guint i = 0; i < item->edges->len; i++)
+        {
+          EdgeItem *edge = g_ptr_array_index (item->edges, i);
+
+          if (edge->to == item && g_strcmp0 (flint_edge_get_to_port (edge->edge), hit->port) == 0)
+            return edge;
+        }
+    }
+  else if (hit->kind == FLINT_CANVAS_HIT_EDGE)
+    {
+      EdgeItem *edge = g_hash_table_lookup (self->edges, hit->edge);
+      double px, py, ex, ey, sx, sy;
+
+      port_point (self, edge->to, FLINT_PORT_INPUT, edge->to_index, &px, &py);
+      flint_viewport_canvas_to_widget (self->viewport, px, py, &ex, &ey);
+      port_point (self, edge->from, FLINT_PORT_OUTPUT, edge->from_index, &px, &py);
+      flint_viewport_canvas_to_widget (self->viewport, px, py, &sx, &sy);
+      /* A short edge keeps its middle for selecting it. */
+      if (hypot (ex - wx, ey - wy) <= MIN (EDGE_END_PX, hypot (ex - sx, ey - sy) / 3))
+        return edge;
+    }
+  return NULL;
+}
+
 FlintCanvasDrag
 flint_canvas_drag_begin (FlintCanvas     *self,
                          double           wx,
@@ -1003,7 +1050,20 @@ flint_canvas_drag_begin (FlintCanvas     *self,
   if (pan)
     return self->drag = FLINT_CANVAS_DRAG_PAN;
 
-  switch (flint_canvas_hit_test (self, wx, wy, &hit))
+  flint_canvas_hit_test (self, wx, wy, &hit);
+  if ((self->reconnect_edge = reconnectable_edge (self, &hit, wx, wy)) != NULL)
+    {
+      /* The rubber edge of a new connection, from the same source port; the edge is
+       * hidden until the drop decides where it goes. */
+      self->connect_item = self->reconnect_edge->from;
+      self->connect_direction = FLINT_PORT_OUTPUT;
+      self->connect_port = self->reconnect_edge->from_index;
+      self->drag = FLINT_CANVAS_DRAG_CONNECT;
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+      return self->drag;
+    }
+
+  switch (hit.kind)
     {
     case FLINT_CANVAS_HIT_MINIMAP:
       minimap_center_at (self, wx, wy);
@@ -1191,6 +1251,7 @@ reset_drag (FlintCanvas *self)
   self->move_dx = self->move_dy = 0;
   self->connect_item = NULL;
   self->target_item = NULL;
+  self->reconnect_edge = NULL;
   self->drag_toggle = NULL;
   g_clear_pointer (&self->rubber_base, g_hash_table_unref);
 }
@@ -1238,6 +1299,48 @@ flint_canvas_drag_end (FlintCanvas *self,
       g_hash_table_remove (self->selection, self->drag_toggle);
       reset_drag (self);
       selection_changed (self);
+    }
+  else if (drag == FLINT_CANVAS_DRAG_CONNECT && self->reconnect_edge != NULL)
+    {
+      g_autoptr(FlintEdge) edge = g_object_ref (self->reconnect_edge->edge);
+      NodeItem *from = self->connect_item, *to = self->target_item;
+      const char *from_port = port_name (from, FLINT_PORT_OUTPUT, self->connect_port);
+      const char *to_port = to != NULL ? port_name (to, self->target_direction, self->target_port) : NULL;
+      gboolean same = to == self->reconnect_edge->to && self->target_direction == FLINT_PORT_INPUT &&
+                      self->target_port == self->reconnect_edge->to_index;
+      gboolean ok = to != NULL && self->verdict == FLINT_CONNECT_OK;
+      EdgeItem *grabbed = self->reconnect_edge;
+      gboolean moved = self->drag_moved;
+      g_autoptr(GError) error = NULL;
+
+      /* The edge shows again before the history changes it. */
+      reset_drag (self);
+      if (!moved)
+        {
+          /* A click on the end selects the edge, as a click on its line does. */
+          g_hash_table_remove_all (self->selection);
+          self->selected_edge = grabbed;
+          selection_changed (self);
+        }
+      else if (to == NULL)
+        {
+          /* Dropped away from any port: the edge goes, as deleting it would. */
+          flint_history_disconnect (self->history, edge, &error);
+        }
+      else if (ok && !same)
+        {
+          g_autofree char *label = g_strdup_printf (_("Reconnect %s to %s"),
+                                                    flint_node_get_display_name (from->node),
+                                                    flint_node_get_display_name (to->node));
+
+          flint_history_begin_group (self->history, label);
+          if (flint_history_disconnect (self->history, edge, &error))
+            flint_history_connect (self->history, flint_node_get_id (from->node), from_port,
+                                   flint_node_get_id (to->node), to_port, &error);
+          flint_history_end_group (self->history);
+        }
+      if (error != NULL)
+        g_warning ("Could not reconnect: %s", error->message);
     }
   else if (drag == FLINT_CANVAS_DRAG_CONNECT && self->target_item != NULL && self->verdict == FLINT_CONNECT_OK)
     {
@@ -2272,7 +2375,8 @@ port_look (FlintCanvas        *self,
             {
               EdgeItem *edge = g_ptr_array_index (item->edges, i);
 
-              full = edge->to == item && g_strcmp0 (flint_edge_get_to_port (edge->edge), name) == 0;
+              full = edge != self->reconnect_edge && edge->to == item &&
+                     g_strcmp0 (flint_edge_get_to_port (edge->edge), name) == 0;
             }
           if (!full)
             return PORT_CANDIDATE;
@@ -2609,6 +2713,8 @@ paint_edges (FlintCanvas *self,
       double scratch[8], w;
       GdkRGBA color;
 
+      if (item == self->reconnect_edge)
+        continue;
       edge_color (self, item, &color, &w);
       cairo_curve (cr, edge_curve (self, item, scratch));
       gdk_cairo_set_source_rgba (cr, &color);
@@ -2659,7 +2765,7 @@ paint_edge_labels (FlintCanvas *self,
       GskRoundedRect rr;
       GdkRGBA colors[4], fill;
 
-      if (item->label == NULL)
+      if (item->label == NULL || item == self->reconnect_edge)
         continue;
       c = edge_curve (self, item, scratch);
       /* The Bézier curve at t = 1/2. */
@@ -3021,7 +3127,7 @@ on_primary_drag_begin (GtkGestureDrag *gesture,
 
   gtk_widget_grab_focus (GTK_WIDGET (self));
   flint_canvas_drag_begin (self, x, y, state, self->space_held);
-  if (self->drag == FLINT_CANVAS_DRAG_PAN)
+  if (self->drag == FLINT_CANVAS_DRAG_PAN || self->reconnect_edge != NULL)
     gtk_widget_set_cursor_from_name (GTK_WIDGET (self), "grabbing");
 }
 
@@ -3173,9 +3279,10 @@ on_motion (GtkEventControllerMotion *controller,
 
   if (self->drag != FLINT_CANVAS_DRAG_NONE)
     return;
-  if (self->space_held)
+  flint_canvas_hit_test (self, x, y, &hit);
+  if (self->space_held || reconnectable_edge (self, &hit, x, y) != NULL)
     gtk_widget_set_cursor_from_name (GTK_WIDGET (self), "grab");
-  else if (flint_canvas_hit_test (self, x, y, &hit) == FLINT_CANVAS_HIT_PORT)
+  else if (hit.kind == FLINT_CANVAS_HIT_PORT)
     gtk_widget_set_cursor_from_name (GTK_WIDGET (self), "crosshair");
   else if (hit.kind == FLINT_CANVAS_HIT_EDGE || hit.kind == FLINT_CANVAS_HIT_MINIMAP ||
            progress_at (self, x, y) != NULL)

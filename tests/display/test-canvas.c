@@ -317,6 +317,100 @@ test_connect_gesture (Fixture       *f,
   g_assert_cmpuint (g_list_model_get_n_items (flint_pipeline_get_edges (f->pipeline)), ==, n_edges + 1);
 }
 
+static guint
+n_edges (Fixture *f)
+{
+  return g_list_model_get_n_items (flint_pipeline_get_edges (f->pipeline));
+}
+
+static void
+test_reconnect (Fixture       *f,
+                gconstpointer  data)
+{
+  double x1, y1, x2, y2, zoom = flint_viewport_get_zoom (flint_canvas_get_viewport (f->canvas));
+  guint n = n_edges (f);
+  FlintCanvasHit hit;
+
+  g_assert_nonnull (flint_history_add_node (f->history, "transform.filter", "big_orders", 560, 380, NULL));
+
+  /* Grabbing a connected input detaches the edge's end; dropping it on a free input
+   * moves the edge there, from the same output, as one step. */
+  port_widget (f, "orders_by_country", FLINT_PORT_INPUT, NULL, &x1, &y1);
+  port_widget (f, "big_orders", FLINT_PORT_INPUT, NULL, &x2, &y2);
+  g_assert_cmpint (flint_canvas_drag_begin (f->canvas, x1, y1, 0, FALSE), ==, FLINT_CANVAS_DRAG_CONNECT);
+  flint_canvas_drag_update (f->canvas, x2 + 3, y2 - 2);
+  g_assert_cmpint (flint_canvas_get_drag_verdict (f->canvas), ==, FLINT_CONNECT_OK);
+  flint_canvas_drag_end (f->canvas, x2 + 3, y2 - 2);
+  g_assert_true (has_edge (f->pipeline, "orders_with_customers", "big_orders", "in"));
+  g_assert_false (has_edge (f->pipeline, "orders_with_customers", "orders_by_country", NULL));
+  g_assert_cmpuint (n_edges (f), ==, n);
+  g_assert_cmpstr (flint_history_get_undo_label (f->history), ==, "Reconnect Orders with customers to big_orders");
+
+  g_assert_true (flint_history_undo (f->history));
+  g_assert_true (has_edge (f->pipeline, "orders_with_customers", "orders_by_country", "in"));
+  g_assert_false (has_edge (f->pipeline, "orders_with_customers", "big_orders", NULL));
+  g_assert_cmpuint (n_edges (f), ==, n);
+  g_assert_true (flint_history_redo (f->history));
+  g_assert_true (has_edge (f->pipeline, "orders_with_customers", "big_orders", "in"));
+  g_assert_false (has_edge (f->pipeline, "orders_with_customers", "orders_by_country", NULL));
+  g_assert_true (flint_history_undo (f->history));
+
+  /* Onto an occupied input: refused exactly as a new edge is, and the edge stays. */
+  port_widget (f, "adults", FLINT_PORT_INPUT, NULL, &x1, &y1);
+  port_widget (f, "orders_with_customers", FLINT_PORT_INPUT, "left", &x2, &y2);
+  g_assert_cmpint (flint_canvas_drag_begin (f->canvas, x1, y1, 0, FALSE), ==, FLINT_CANVAS_DRAG_CONNECT);
+  flint_canvas_drag_update (f->canvas, x2, y2);
+  g_assert_cmpint (flint_canvas_get_drag_verdict (f->canvas), ==, FLINT_CONNECT_OCCUPIED);
+  flint_canvas_drag_end (f->canvas, x2, y2);
+  g_assert_true (has_edge (f->pipeline, "customers", "adults", "in"));
+  g_assert_false (has_edge (f->pipeline, "customers", "orders_with_customers", NULL));
+  g_assert_cmpuint (n_edges (f), ==, n);
+
+  /* Dropped back where it was: nothing changes, no step. */
+  g_assert_cmpstr (flint_history_get_redo_label (f->history), ==, "Reconnect Orders with customers to big_orders");
+  drag (f, x1, y1, x1, y1 + 1, 0);
+  g_assert_true (has_edge (f->pipeline, "customers", "adults", "in"));
+  g_assert_cmpstr (flint_history_get_redo_label (f->history), ==, "Reconnect Orders with customers to big_orders");
+
+  /* Escape puts the end back. */
+  flint_canvas_drag_begin (f->canvas, x1, y1, 0, FALSE);
+  flint_canvas_drag_update (f->canvas, x1 + 40, y1 + 200);
+  flint_canvas_drag_cancel (f->canvas);
+  g_assert_cmpint (flint_canvas_get_drag (f->canvas), ==, FLINT_CANVAS_DRAG_NONE);
+  flint_canvas_drag_end (f->canvas, x1 + 40, y1 + 200);
+  g_assert_true (has_edge (f->pipeline, "customers", "adults", "in"));
+  g_assert_cmpuint (n_edges (f), ==, n);
+
+  /* Grabbed on the line near its input end (beside the port), dropped on empty canvas:
+   * the edge goes, as one undoable step. */
+  port_widget (f, "orders_with_customers", FLINT_PORT_INPUT, "left", &x1, &y1);
+  x1 -= (FLINT_PORT_HIT_RADIUS + 4) * zoom;
+  g_assert_cmpint (flint_canvas_hit_test (f->canvas, x1, y1, &hit), ==, FLINT_CANVAS_HIT_EDGE);
+  to_widget (f, 700, 500, &x2, &y2);
+  g_assert_cmpint (flint_canvas_hit_test (f->canvas, x2, y2, &hit), ==, FLINT_CANVAS_HIT_NONE);
+  g_assert_cmpint (flint_canvas_drag_begin (f->canvas, x1, y1, 0, FALSE), ==, FLINT_CANVAS_DRAG_CONNECT);
+  flint_canvas_drag_update (f->canvas, x2, y2);
+  flint_canvas_drag_end (f->canvas, x2, y2);
+  g_assert_false (has_edge (f->pipeline, "orders", "orders_with_customers", NULL));
+  g_assert_cmpuint (n_edges (f), ==, n - 1);
+  g_assert_true (flint_history_undo (f->history));
+  g_assert_true (has_edge (f->pipeline, "orders", "orders_with_customers", "left"));
+  g_assert_cmpuint (n_edges (f), ==, n);
+
+  /* A click on the end, without a drag, selects the edge and changes nothing. */
+  click (f, x1, y1, 0);
+  g_assert_nonnull (flint_canvas_get_selected_edge (f->canvas));
+  g_assert_cmpuint (n_edges (f), ==, n);
+  flint_canvas_unselect_all (f->canvas);
+
+  /* Away from its ends, a press on an edge still just selects it. */
+  port_widget (f, "orders_with_customers", FLINT_PORT_INPUT, "left", &x1, &y1);
+  port_widget (f, "orders", FLINT_PORT_OUTPUT, NULL, &x2, &y2);
+  g_assert_cmpint (flint_canvas_hit_test (f->canvas, (x1 + x2) / 2, (y1 + y2) / 2, &hit), ==, FLINT_CANVAS_HIT_EDGE);
+  click (f, (x1 + x2) / 2, (y1 + y2) / 2, 0);
+  g_assert_nonnull (flint_canvas_get_selected_edge (f->canvas));
+}
+
 static void
 test_move (Fixture       *f,
            gconstpointer  data)
@@ -851,6 +945,7 @@ main (int   argc,
   ADD ("/canvas/hit-testing", test_hit_testing, NULL);
   ADD ("/canvas/connect-verdicts", test_connect_verdicts, NULL);
   ADD ("/canvas/connect-gesture", test_connect_gesture, NULL);
+  ADD ("/canvas/reconnect", test_reconnect, NULL);
   ADD ("/canvas/move", test_move, NULL);
   ADD ("/canvas/rubber-band", test_rubber_band, NULL);
   ADD ("/canvas/delete-undo", test_delete_undo, NULL);
