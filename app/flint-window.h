@@ -43,6 +43,10 @@ void            flint_window_save           (FlintWindow      *self);
 GFile          *flint_window_dup_autosave_file (FlintWindow   *self);
 /* Autosaves now if modified (as the timer does); for tests. */
 void            flint_window_autosave_now   (FlintWindow      *self);
+/* Offers untitled autosaves whose process is gone (a crash), newest first, in a dialog
+ * (Recover opens one as an unsaved untitled document, Discard deletes it). The first
+ * window does this on its own. */
+void            flint_window_offer_untitled_recovery (FlintWindow *self);
 
 /* Runs the generated code up to @node_id on local Spark over a sample and shows the rows
  * in the Preview tab, the counts on the canvas's edges (asynchronous; a preview still

@@ -14,6 +14,8 @@
 #include <glib/gstdio.h>
 #include <gtksourceview/gtksource.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "flint-application.h"
 #include "flint-code-view.h"
@@ -21,6 +23,7 @@
 #include "flint-palette.h"
 #include "flint-problems.h"
 #include "flint-window.h"
+#include "runtime/flint-paths.h"
 
 static FlintApplication *app;
 static char *tmp_dir;
@@ -496,6 +499,104 @@ test_autosave_recovery (void)
   destroy_window (window);
 }
 
+/* A pid no process has: a child that has exited and been reaped. */
+static int
+dead_pid (void)
+{
+  pid_t pid = fork ();
+
+  if (pid == 0)
+    _exit (0);
+  g_assert_cmpint (pid, >, 0);
+  g_assert_cmpint (waitpid (pid, NULL, 0), ==, pid);
+
+  return pid;
+}
+
+/* An untitled autosave as process @pid writes it (the example's nodes). */
+static GFile *
+write_untitled_autosave (int         pid,
+                         const char *tag)
+{
+  g_autofree char *src = g_build_filename (g_getenv ("FLINT_SOURCE_ROOT"), "data", "examples",
+                                           "customer-join.flint.yaml", NULL);
+  g_autofree char *name = g_strdup_printf ("untitled-%d-%s-0x1.flint.yaml", pid, tag);
+  g_autofree char *dir = flint_paths_ensure_dir (FLINT_PATH_STATE, "autosave", NULL);
+  g_autofree char *dst = g_build_filename (dir, name, NULL);
+  g_autofree char *contents = NULL;
+  gsize length;
+
+  g_assert_true (g_file_get_contents (src, &contents, &length, NULL));
+  g_assert_true (g_file_set_contents (dst, contents, length, NULL));
+
+  return g_file_new_for_path (dst);
+}
+
+static gboolean
+check_file_gone (gpointer data)
+{
+  return !g_file_query_exists (data, NULL);
+}
+
+static gboolean
+check_untitled_recovered (gpointer data)
+{
+  FlintPipeline *pipeline = flint_window_get_pipeline (data);
+
+  return pipeline != NULL && flint_pipeline_lookup_node (pipeline, "adults") != NULL;
+}
+
+/* After a crash, the first window offers an untitled document's autosave back; a second
+ * instance's live document is left alone. Runs first: the offer is made once a process. */
+static void
+test_untitled_recovery (void)
+{
+  g_autoptr (GFile) crashed = write_untitled_autosave (dead_pid (), "100");
+  g_autoptr (GFile) live = write_untitled_autosave (getppid (), "200");
+  g_autoptr (GFile) discarded = NULL;
+  FlintWindow *window = flint_window_new (app);
+  GtkWidget *dialog;
+
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (wait_for (check_dialog, NULL));
+  dialog = find_message_dialog ();
+  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==,
+                   "Recover Unsaved Pipeline?");
+  g_assert_true (g_str_has_prefix (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)),
+                                   "Flint closed before an untitled pipeline from "));
+  g_assert_cmpstr (adw_message_dialog_get_response_label (ADW_MESSAGE_DIALOG (dialog), "recover"),
+                   ==, "_Recover");
+  g_assert_cmpstr (adw_message_dialog_get_response_label (ADW_MESSAGE_DIALOG (dialog), "discard"),
+                   ==, "_Discard");
+  respond (dialog, "recover");
+
+  /* Untitled and modified: closing asks, saving asks for a name. */
+  g_assert_true (wait_for (check_untitled_recovered, window));
+  g_assert_true (wait_for (check_page_pipeline, window));
+  g_assert_null (flint_window_get_file (window));
+  g_assert_true (flint_window_is_modified (window));
+  g_assert_cmpuint (g_list_model_get_n_items (flint_pipeline_get_nodes (flint_window_get_pipeline (window))),
+                    ==, 5);
+  g_assert_true (wait_for (check_file_gone, crashed));
+  /* The live instance's document is not offered. */
+  settle (300);
+  g_assert_null (find_message_dialog ());
+  g_assert_true (g_file_query_exists (live, NULL));
+
+  /* Discard deletes the autosave and opens nothing. */
+  discarded = write_untitled_autosave (dead_pid (), "300");
+  flint_window_offer_untitled_recovery (window);
+  g_assert_true (wait_for (check_dialog, NULL));
+  respond (find_message_dialog (), "discard");
+  g_assert_true (wait_for (check_file_gone, discarded));
+  settle (300);
+  g_assert_null (find_message_dialog ());
+  g_assert_true (g_file_query_exists (live, NULL));
+
+  destroy_window (window);
+  g_file_delete (live, NULL, NULL);
+}
+
 static gboolean
 palette_shows (FlintPalette *palette,
                const char   *kind)
@@ -748,6 +849,7 @@ main (int   argc,
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
   g_assert_no_error (error);
 
+  g_test_add_func ("/window/untitled-recovery", test_untitled_recovery);
   g_test_add_func ("/window/open-example", test_open_example);
   g_test_add_func ("/window/inspector-error-inline", test_inspector_error_inline);
   g_test_add_func ("/window/inspector-editors", test_inspector_editors);
