@@ -83,6 +83,12 @@ void                flint_canvas_drag_end          (FlintCanvas       *self,
                                                     double             wy);
 void                flint_canvas_drag_cancel       (FlintCanvas       *self);
 FlintCanvasDrag     flint_canvas_get_drag          (FlintCanvas       *self);
+/* While moving, connecting or drawing a rubber band with the pointer near the widget's
+ * edge: scrolls the view as @elapsed seconds of the drag's auto-scroll would (the tick
+ * callback calls it with the frame clock's time since the last frame) and carries the
+ * drag along. FALSE when there is nothing to scroll. */
+gboolean            flint_canvas_autoscroll_step   (FlintCanvas       *self,
+                                                    double             elapsed);
 /* While connecting: the verdict on the port under the pointer (OK when none). */
 FlintConnectVerdict flint_canvas_get_drag_verdict  (FlintCanvas       *self);
 

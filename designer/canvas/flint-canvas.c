@@ -24,6 +24,9 @@
 #define GRID_CELL         320.0
 #define FAR_ZOOM          0.4    /* below this: rectangles, no text */
 #define EDGE_HIT_PX       6.0
+#define AUTOSCROLL_EDGE   24.0   /* px: a drag this near the widget's edge scrolls the view */
+#define AUTOSCROLL_SPEED  25.0   /* px per second per px into that margin */
+#define AUTOSCROLL_MAX    96.0   /* px into the margin (beyond the edge) where speed stops growing */
 #define EDGE_END_PX       24.0   /* a press on an edge this near its input end grabs the end */
 #define ZOOM_STEP         1.2
 #define SCROLL_STEP       48.0
@@ -127,6 +130,8 @@ struct _FlintCanvas
   FlintConnectVerdict verdict;
   EdgeItem        *reconnect_edge;        /* detached while its input end is dragged */
   GHashTable      *rubber_base;           /* NodeItem set selected before a shift rubber band */
+  guint            autoscroll_tick;
+  gint64           autoscroll_time;       /* frame time of the last step, µs; 0 before the first */
 
   /* Pointer, for zooming with keys around it */
   gboolean         pointer_inside;
@@ -1176,6 +1181,76 @@ update_rubber_band (FlintCanvas *self)
     }
 }
 
+/* How fast the view scrolls along one axis for a pointer at @w in a widget @size long,
+ * in widget pixels per second: zero outside the margins, faster deeper in (and beyond). */
+static double
+autoscroll_speed (double w,
+                  double size)
+{
+  double depth;
+
+  if (w < AUTOSCROLL_EDGE)
+    depth = -(AUTOSCROLL_EDGE - w);
+  else if (w > size - AUTOSCROLL_EDGE)
+    depth = w - (size - AUTOSCROLL_EDGE);
+  else
+    return 0;
+  return AUTOSCROLL_SPEED * CLAMP (depth, -AUTOSCROLL_MAX, AUTOSCROLL_MAX);
+}
+
+static gboolean
+autoscrolls (FlintCanvas *self)
+{
+  return self->drag == FLINT_CANVAS_DRAG_MOVE || self->drag == FLINT_CANVAS_DRAG_CONNECT ||
+         self->drag == FLINT_CANVAS_DRAG_RUBBER_BAND;
+}
+
+gboolean
+flint_canvas_autoscroll_step (FlintCanvas *self,
+                              double       elapsed)
+{
+  double vx, vy;
+
+  g_return_val_if_fail (FLINT_IS_CANVAS (self), FALSE);
+
+  if (!autoscrolls (self))
+    return FALSE;
+  vx = autoscroll_speed (self->drag_last_wx, gtk_widget_get_width (GTK_WIDGET (self)));
+  vy = autoscroll_speed (self->drag_last_wy, gtk_widget_get_height (GTK_WIDGET (self)));
+  if (vx == 0 && vy == 0)
+    return FALSE;
+
+  flint_viewport_pan (self->viewport, -vx * elapsed, -vy * elapsed);
+  /* The pointer stays put over a moving canvas: what it drags follows the canvas. */
+  flint_canvas_drag_update (self, self->drag_last_wx, self->drag_last_wy);
+  return TRUE;
+}
+
+static gboolean
+autoscroll_tick (GtkWidget     *widget,
+                 GdkFrameClock *clock,
+                 gpointer       data)
+{
+  FlintCanvas *self = FLINT_CANVAS (widget);
+  gint64 now = gdk_frame_clock_get_frame_time (clock);
+  /* A stalled frame must not throw the view far. */
+  double elapsed = self->autoscroll_time != 0 ? MIN ((now - self->autoscroll_time) / (double) G_USEC_PER_SEC, 0.1) : 0;
+
+  self->autoscroll_time = now;
+  if (flint_canvas_autoscroll_step (self, elapsed))
+    return G_SOURCE_CONTINUE;
+  self->autoscroll_tick = 0;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+autoscroll_stop (FlintCanvas *self)
+{
+  if (self->autoscroll_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->autoscroll_tick);
+  self->autoscroll_tick = 0;
+}
+
 void
 flint_canvas_drag_update (FlintCanvas *self,
                           double       wx,
@@ -1241,12 +1316,20 @@ flint_canvas_drag_update (FlintCanvas *self,
 
   self->drag_last_wx = wx;
   self->drag_last_wy = wy;
+  if (self->autoscroll_tick == 0 && autoscrolls (self) && gtk_widget_get_mapped (GTK_WIDGET (self)) &&
+      (autoscroll_speed (wx, gtk_widget_get_width (GTK_WIDGET (self))) != 0 ||
+       autoscroll_speed (wy, gtk_widget_get_height (GTK_WIDGET (self))) != 0))
+    {
+      self->autoscroll_time = 0;
+      self->autoscroll_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), autoscroll_tick, NULL, NULL);
+    }
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 static void
 reset_drag (FlintCanvas *self)
 {
+  autoscroll_stop (self);
   self->drag = FLINT_CANVAS_DRAG_NONE;
   self->move_dx = self->move_dy = 0;
   self->connect_item = NULL;

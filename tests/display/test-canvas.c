@@ -412,6 +412,62 @@ test_reconnect (Fixture       *f,
 }
 
 static void
+test_autoscroll (Fixture       *f,
+                 gconstpointer  data)
+{
+  FlintViewport *viewport = flint_canvas_get_viewport (f->canvas);
+  double wx, wy, zoom = flint_viewport_get_zoom (viewport);
+  double ox = flint_viewport_get_offset_x (viewport), oy = flint_viewport_get_offset_y (viewport);
+  FlintRect start, rect;
+
+  /* A node dragged to 10 px from the right edge (14 px into the 24 px margin): each
+   * second scrolls 25 px per px of depth, and the card rides along under the pointer. */
+  g_assert_true (flint_canvas_get_node_rect (f->canvas, "adults", &start));
+  node_center (f, "adults", &wx, &wy);
+  g_assert_cmpint (flint_canvas_drag_begin (f->canvas, wx, wy, 0, FALSE), ==, FLINT_CANVAS_DRAG_MOVE);
+  flint_canvas_drag_update (f->canvas, 990, wy);
+  g_assert_cmpfloat_with_epsilon (flint_viewport_get_offset_x (viewport), ox, 1e-9);
+  for (int i = 0; i < 8; i++)
+    g_assert_true (flint_canvas_autoscroll_step (f->canvas, 0.125));
+  /* 1 s at 25 * 14 = 350 px/s, whatever the frame rate. */
+  g_assert_cmpfloat_with_epsilon (flint_viewport_get_offset_x (viewport), ox + 350 / zoom, 1e-6);
+  g_assert_cmpfloat_with_epsilon (flint_viewport_get_offset_y (viewport), oy, 1e-9);
+  flint_canvas_get_node_rect (f->canvas, "adults", &rect);
+  g_assert_cmpfloat_with_epsilon (rect.x, start.x + round ((990 - wx) / zoom + 350 / zoom), 1e-9);
+  g_assert_cmpfloat_with_epsilon (rect.y, start.y, 1e-9);
+
+  /* Deeper (beyond the edge) is faster: 2 s' worth in one frame-independent step. */
+  flint_canvas_drag_update (f->canvas, 1010, wy);
+  ox = flint_viewport_get_offset_x (viewport);
+  g_assert_true (flint_canvas_autoscroll_step (f->canvas, 0.5));
+  g_assert_cmpfloat_with_epsilon (flint_viewport_get_offset_x (viewport), ox + 25 * 34 * 0.5 / zoom, 1e-6);
+
+  /* Back inside: it stops; the drop lands where the card was shown. */
+  flint_canvas_drag_update (f->canvas, 500, wy);
+  ox = flint_viewport_get_offset_x (viewport);
+  g_assert_false (flint_canvas_autoscroll_step (f->canvas, 0.5));
+  g_assert_cmpfloat_with_epsilon (flint_viewport_get_offset_x (viewport), ox, 1e-9);
+  flint_canvas_get_node_rect (f->canvas, "adults", &rect);
+  flint_canvas_drag_end (f->canvas, 500, wy);
+  assert_position (f->pipeline, "adults", rect.x, rect.y);
+  g_assert_false (flint_canvas_autoscroll_step (f->canvas, 0.5));
+
+  /* A rubber band held at the top left corner extends as the view scrolls up and left,
+   * over nodes it did not reach before. */
+  flint_viewport_set_zoom (viewport, 1.0);
+  flint_viewport_set_offset (viewport, 300, 200);
+  g_assert_cmpint (flint_canvas_drag_begin (f->canvas, 600, 500, 0, FALSE), ==, FLINT_CANVAS_DRAG_RUBBER_BAND);
+  flint_canvas_drag_update (f->canvas, 4, 4);
+  g_assert_false (flint_canvas_is_selected (f->canvas, flint_pipeline_lookup_node (f->pipeline, "customers")));
+  for (int i = 0; i < 10; i++)
+    g_assert_true (flint_canvas_autoscroll_step (f->canvas, 0.1));
+  g_assert_cmpfloat_with_epsilon (flint_viewport_get_offset_x (viewport), 300 - 500, 1e-6);
+  g_assert_cmpfloat_with_epsilon (flint_viewport_get_offset_y (viewport), 200 - 500, 1e-6);
+  flint_canvas_drag_end (f->canvas, 4, 4);
+  g_assert_true (flint_canvas_is_selected (f->canvas, flint_pipeline_lookup_node (f->pipeline, "customers")));
+}
+
+static void
 test_move (Fixture       *f,
            gconstpointer  data)
 {
@@ -947,6 +1003,7 @@ main (int   argc,
   ADD ("/canvas/connect-gesture", test_connect_gesture, NULL);
   ADD ("/canvas/reconnect", test_reconnect, NULL);
   ADD ("/canvas/move", test_move, NULL);
+  ADD ("/canvas/autoscroll", test_autoscroll, NULL);
   ADD ("/canvas/rubber-band", test_rubber_band, NULL);
   ADD ("/canvas/delete-undo", test_delete_undo, NULL);
   ADD ("/canvas/copy-paste", test_copy_paste, NULL);
