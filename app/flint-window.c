@@ -119,6 +119,7 @@ static GParamSpec *properties[N_PROPS];
 static void update_title           (FlintWindow *self);
 static void update_run_targets     (FlintWindow *self);
 static void follow_run             (FlintWindow *self, FlintRun *run);
+static void follow_file_run        (FlintWindow *self);
 static void submit_run             (FlintWindow *self);
 static void on_preview_stale       (FlintWindow *self, gpointer item, const char *what);
 static void on_preview_structure   (FlintWindow *self);
@@ -651,6 +652,7 @@ on_load_ready (GObject      *source,
         flint_application_add_recent (FLINT_APPLICATION (app), data->shown_as);
       gtk_recent_manager_add_item (gtk_recent_manager_get_default (), uri);
       check_recovery (self);
+      follow_file_run (self);
     }
 }
 
@@ -1747,6 +1749,36 @@ on_run_activated (FlintWindow *self,
     follow_run (self, run);
 }
 
+/* A run of the open file that is still going (one resumed at startup, say) shows on the
+ * canvas as one started here would; the newest when there are several. */
+static void
+follow_file_run (FlintWindow *self)
+{
+  g_autofree char *path = NULL;
+  GListModel *runs;
+  FlintRun *newest = NULL;
+
+  if (self->runs_panel == NULL || self->file == NULL || self->pipeline == NULL)
+    return;
+  if (self->shown_run != NULL && !flint_run_state_is_finished (flint_run_get_state (self->shown_run)))
+    return;
+
+  path = g_file_get_path (self->file);
+  runs = flint_runs_panel_get_runs (FLINT_RUNS_PANEL (self->runs_panel));
+  for (guint i = 0; i < g_list_model_get_n_items (runs); i++)
+    {
+      g_autoptr (FlintRun) run = g_list_model_get_item (runs, i);
+
+      if (flint_run_state_is_finished (flint_run_get_state (run)) ||
+          g_strcmp0 (flint_run_get_pipeline_file (run), path) != 0)
+        continue;
+      if (newest == NULL || flint_run_get_created_at (run) > flint_run_get_created_at (newest))
+        newest = run;
+    }
+  if (newest != NULL && newest != self->shown_run)
+    follow_run (self, newest);
+}
+
 static void
 on_progress_activated (FlintWindow *self,
                        const char  *node_id,
@@ -1768,6 +1800,8 @@ setup_runs (FlintWindow *self)
   self->runs_panel = flint_runs_panel_new (runner);
   g_signal_connect_object (self->runs_panel, "run-activated", G_CALLBACK (on_run_activated), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (flint_runs_panel_get_runs (FLINT_RUNS_PANEL (self->runs_panel)), "items-changed",
+                           G_CALLBACK (follow_file_run), self, G_CONNECT_SWAPPED);
   gtk_notebook_append_page (GTK_NOTEBOOK (self->bottom_tabs), self->runs_panel, gtk_label_new (_("Runs")));
 #if HAVE_FLINT_CANVAS
   if (FLINT_IS_CANVAS (self->canvas))

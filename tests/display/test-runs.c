@@ -546,6 +546,57 @@ test_run_progress (void)
   settle (50);
 }
 
+/* A run of the file already going when the window opens it (as one the runner resumed at
+ * startup): the canvas shows its progress without its row being activated; the newest
+ * when there are several. */
+static void
+test_resumed_run_progress (void)
+{
+  FlintRunner *runner = flint_application_get_runner (app);
+  g_autoptr(GFile) file = write_pipeline ();
+  g_autofree char *path = g_file_get_path (file);
+  g_autoptr(FlintPipeline) pipeline = NULL;
+  g_autoptr(GError) error = NULL;
+  FlintCanvas *canvas;
+  FlintWindow *window;
+  FlintRun *older, *newer;
+  double fraction;
+
+  pipeline = flint_pipeline_load_from_file (flint_catalog_get_default (), file, NULL, &error);
+  g_assert_no_error (error);
+  older = flint_runner_submit_pipeline (runner, pipeline, path, "fake", NULL, FLINT_RUN_PRIORITY_NORMAL, &error);
+  g_assert_no_error (error);
+  g_assert_true (wait_for (check_running, older));
+  /* Runs are told apart by their creation time. */
+  g_usleep (2000);
+  newer = flint_runner_submit_pipeline (runner, pipeline, path, "fake", NULL, FLINT_RUN_PRIORITY_NORMAL, &error);
+  g_assert_no_error (error);
+  g_assert_true (wait_for (check_running, newer));
+  fake_progress (older, 3, 4);
+  fake_progress (newer, 1, 4);
+
+  window = flint_window_new (app);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  flint_window_open (window, file);
+  g_assert_true (wait_for (check_page_pipeline, window));
+  settle (100);
+
+  g_assert_true (flint_window_get_shown_run (window) == newer);
+  canvas = FLINT_CANVAS (flint_window_get_canvas (window));
+  g_assert_cmpint (flint_canvas_get_node_progress (canvas, SINK, &fraction, NULL), ==, FLINT_CANVAS_PROGRESS_RUNNING);
+  g_assert_cmpfloat_with_epsilon (fraction, 0.25, 1e-9);
+  fake_progress (newer, 2, 4);
+  g_assert_cmpint (flint_canvas_get_node_progress (canvas, SINK, &fraction, NULL), ==, FLINT_CANVAS_PROGRESS_RUNNING);
+  g_assert_cmpfloat_with_epsilon (fraction, 0.5, 1e-9);
+
+  fake_end (older, FLINT_RUN_SUCCEEDED, NULL);
+  fake_end (newer, FLINT_RUN_SUCCEEDED, NULL);
+  settle (50);
+  gtk_window_destroy (GTK_WINDOW (window));
+  settle (50);
+}
+
 static void
 on_progress_activated (FlintCanvas *canvas,
                        const char  *node_id,
@@ -753,6 +804,7 @@ main (int   argc,
 
   g_test_add_func ("/runs/progress", test_run_progress);
   g_test_add_func ("/runs/progress-link", test_progress_link);
+  g_test_add_func ("/runs/resumed-run-progress", test_resumed_run_progress);
   g_test_add_func ("/runs/cancel-rerun-logs", test_cancel_rerun_logs);
   g_test_add_func ("/runs/notification", test_notification);
 
