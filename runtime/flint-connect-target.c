@@ -25,15 +25,9 @@
 #include <unistd.h>
 
 #include "flint-connect-target.h"
+#include "flint-job-process.h"
 
 #define EVENT_PREFIX "FLINT-EVENT "
-
-typedef struct
-{
-  GSubprocess *process;
-  gboolean     exited;
-  int          wait_status;
-} ConnectProcess;
 
 struct _FlintConnectTarget
 {
@@ -48,7 +42,7 @@ struct _FlintConnectTarget
   char        *ui_url;
   guint        poll_interval;
   guint        kill_grace;
-  GHashTable  *processes;     /* run id -> ConnectProcess */
+  GHashTable  *processes;     /* run id -> FlintJobProcess */
 };
 
 static void flint_connect_target_iface_init (FlintTargetInterface *iface);
@@ -151,20 +145,6 @@ static const char launcher_py[] =
   "os._exit(outcome['status'])\n";
 
 static void
-connect_process_clear (gpointer data)
-{
-  ConnectProcess *cp = data;
-
-  g_clear_object (&cp->process);
-}
-
-static void
-connect_process_release (ConnectProcess *cp)
-{
-  g_rc_box_release_full (cp, connect_process_clear);
-}
-
-static void
 flint_connect_target_dispose (GObject *object)
 {
   FlintConnectTarget *self = FLINT_CONNECT_TARGET (object);
@@ -203,78 +183,10 @@ flint_connect_target_init (FlintConnectTarget *self)
 {
   self->poll_interval = 500;
   self->kill_grace = 10000;
-  self->processes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) connect_process_release);
+  self->processes = flint_job_process_table_new ();
 }
 
 /* Helpers {{{ */
-
-static char *
-run_file (FlintRun   *run,
-          const char *name)
-{
-  return g_build_filename (flint_run_get_run_dir (run), name, NULL);
-}
-
-static gboolean
-run_file_exists (FlintRun   *run,
-                 const char *name)
-{
-  g_autofree char *path = run_file (run, name);
-
-  return g_file_test (path, G_FILE_TEST_EXISTS);
-}
-
-static char *
-read_run_file (FlintRun   *run,
-               const char *name)
-{
-  g_autofree char *path = run_file (run, name);
-  char *text = NULL;
-
-  if (!g_file_get_contents (path, &text, NULL, NULL))
-    return NULL;
-  return g_strstrip (text);
-}
-
-static gint64
-data_int (FlintRun   *run,
-          const char *key)
-{
-  return json_object_get_int_member_with_default (flint_run_get_target_data (run), key, 0);
-}
-
-static void
-child_setup (gpointer user_data)
-{
-  /* A session of its own: Ctrl-C in the terminal that started Flint does not reach it. */
-  setsid ();
-}
-
-/* Is @pid still the launcher of @run (and not a recycled pid)? */
-static gboolean
-launcher_alive (FlintRun *run,
-                pid_t     pid)
-{
-  g_autofree char *cmdline_path = g_strdup_printf ("/proc/%d/cmdline", (int) pid);
-  g_autofree char *stat_path = g_strdup_printf ("/proc/%d/stat", (int) pid);
-  g_autofree char *cmdline = NULL;
-  g_autofree char *stat = NULL;
-  gsize length = 0;
-  const char *program = flint_run_get_program_file (run);
-  const char *p;
-
-  if (pid <= 0 || (kill (pid, 0) != 0 && errno != EPERM))
-    return FALSE;
-  if (g_file_get_contents (stat_path, &stat, NULL, NULL) && (p = strrchr (stat, ')')) != NULL &&
-      (p[2] == 'Z' || p[2] == 'X'))
-    return FALSE;
-  if (!g_file_get_contents (cmdline_path, &cmdline, &length, NULL))
-    return TRUE;
-  for (gsize i = 0; i + 1 < length; i++)
-    if (cmdline[i] == '\0')
-      cmdline[i] = ' ';
-  return program == NULL || strstr (cmdline, program) != NULL;
-}
 
 gboolean
 flint_connect_parse_url (const char  *url,
@@ -516,47 +428,6 @@ prepare_thread (GTask        *task,
   g_task_return_boolean (task, TRUE);
 }
 
-static void
-process_exited (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  ConnectProcess *cp = user_data;
-
-  g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL);
-  cp->exited = TRUE;
-  cp->wait_status = g_subprocess_get_status (G_SUBPROCESS (source));
-  connect_process_release (cp);
-}
-
-static int
-open_log (FlintRun    *run,
-          const char  *name,
-          GError     **error)
-{
-  g_autofree char *path = run_file (run, name);
-  int fd = g_open (path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-
-  if (fd < 0)
-    {
-      int saved_errno = errno;
-
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   _("Cannot write %s: %s"), path, g_strerror (saved_errno));
-      return -1;
-    }
-  if (flint_run_get_attempt (run) > 1)
-    {
-      g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-      g_autofree char *when = g_date_time_format (now, "%F %T");
-      g_autofree char *header = g_strdup_printf ("\n=== Flint: attempt %u, %s ===\n", flint_run_get_attempt (run), when);
-
-      if (write (fd, header, strlen (header)) < 0)
-        g_debug ("Cannot write the log header: %s", g_strerror (errno));
-    }
-  return fd;
-}
-
 static gboolean
 launch (FlintConnectTarget  *self,
         SubmitData          *data,
@@ -565,13 +436,12 @@ launch (FlintConnectTarget  *self,
   FlintRun *run = data->run;
   g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GSubprocess) process = NULL;
-  g_autofree char *launcher_path = run_file (run, "flint_connect_launch.py");
+  g_autofree char *launcher_path = flint_job_run_file (run, "flint_connect_launch.py");
   g_autofree char *workdir = NULL;
-  g_autofree char *stdout_path = run_file (run, "stdout.log");
+  g_autofree char *stdout_path = flint_job_run_file (run, "stdout.log");
   const char *stale[] = { "exit-status", "error", "cancel-requested" };
   const char *argv[4];
   JsonObject *target_data;
-  ConnectProcess *cp;
   GStatBuf st;
   int out_fd, err_fd;
 
@@ -582,14 +452,10 @@ launch (FlintConnectTarget  *self,
     }
   if (!g_file_set_contents (launcher_path, launcher_py, -1, error))
     return FALSE;
-  for (guint i = 0; i < G_N_ELEMENTS (stale); i++)
-    {
-      g_autofree char *path = run_file (run, stale[i]);
-      g_unlink (path);
-    }
+  flint_job_remove_run_files (run, stale, G_N_ELEMENTS (stale));
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
-  g_subprocess_launcher_set_child_setup (launcher, child_setup, NULL, NULL);
+  g_subprocess_launcher_set_child_setup (launcher, flint_job_process_child_setup, NULL, NULL);
   g_subprocess_launcher_setenv (launcher, "FLINT_RUN_DIR", flint_run_get_run_dir (run), TRUE);
   g_subprocess_launcher_setenv (launcher, "FLINT_RUN_ID", flint_run_get_id (run), TRUE);
   g_subprocess_launcher_setenv (launcher, "FLINT_CONNECT_URL", data->url, TRUE);
@@ -602,10 +468,10 @@ launch (FlintConnectTarget  *self,
   g_subprocess_launcher_set_cwd (launcher, workdir);
 
   /* Events are read from here on: earlier attempts' lines are history. */
-  out_fd = open_log (run, "stdout.log", error);
+  out_fd = flint_job_process_open_log (run, "stdout.log", error);
   if (out_fd < 0)
     return FALSE;
-  err_fd = open_log (run, "stderr.log", error);
+  err_fd = flint_job_process_open_log (run, "stderr.log", error);
   if (err_fd < 0)
     {
       close (out_fd);
@@ -622,10 +488,7 @@ launch (FlintConnectTarget  *self,
   if (process == NULL)
     return FALSE;
 
-  cp = g_rc_box_new0 (ConnectProcess);
-  cp->process = g_object_ref (process);
-  g_hash_table_replace (self->processes, g_strdup (flint_run_get_id (run)), cp);
-  g_subprocess_wait_async (process, NULL, process_exited, g_rc_box_acquire (cp));
+  flint_job_process_watch (self->processes, run, process);
 
   target_data = json_object_new ();
   json_object_set_int_member (target_data, "pid", atoi (g_subprocess_get_identifier (process)));
@@ -813,12 +676,12 @@ static char *
 failure_message (FlintRun *run,
                  int       exit_status)
 {
-  g_autofree char *error = read_run_file (run, "error");
+  g_autofree char *error = flint_job_read_run_file (run, "error");
   g_autofree char *err_log = NULL;
 
   if (error != NULL && *error != '\0')
     return g_steal_pointer (&error);
-  err_log = read_run_file (run, "stderr.log");
+  err_log = flint_job_read_run_file (run, "stderr.log");
   if (err_log != NULL && *err_log != '\0')
     {
       const char *last = strrchr (err_log, '\n');
@@ -834,14 +697,14 @@ finish_run (FlintConnectTarget *self,
             gboolean            know_status,
             int                 exit_status)
 {
-  gboolean cancel_requested = run_file_exists (run, "cancel-requested");
+  gboolean cancel_requested = flint_job_run_file_exists (run, "cancel-requested");
 
   if (self->processes != NULL)
     g_hash_table_remove (self->processes, flint_run_get_id (run));
 
   if (!know_status)
     {
-      g_autofree char *text = read_run_file (run, "exit-status");
+      g_autofree char *text = flint_job_read_run_file (run, "exit-status");
 
       if (text != NULL && *text != '\0')
         {
@@ -914,8 +777,8 @@ connect_refresh_async (FlintTarget         *target,
   g_autoptr(GTask) task = g_task_new (target, cancellable, callback, user_data);
   GTask *read;
   RefreshData *data;
-  ConnectProcess *cp;
-  pid_t pid = (pid_t) data_int (run, "pid");
+  FlintJobProcess *cp;
+  pid_t pid = (pid_t) flint_job_data_int (run, "pid");
 
   g_task_set_source_tag (task, connect_refresh_async);
 
@@ -934,8 +797,8 @@ connect_refresh_async (FlintTarget         *target,
 
   data = g_new0 (RefreshData, 1);
   data->run = g_object_ref (run);
-  data->path = run_file (run, "stdout.log");
-  data->offset = (guint64) data_int (run, "events_offset");
+  data->path = flint_job_run_file (run, "stdout.log");
+  data->offset = (guint64) flint_job_data_int (run, "events_offset");
   /* Whether it ended, before reading: everything it wrote is then in the file. */
   cp = self->processes ? g_hash_table_lookup (self->processes, flint_run_get_id (run)) : NULL;
   if (cp != NULL && cp->exited)
@@ -944,7 +807,7 @@ connect_refresh_async (FlintTarget         *target,
       data->know_status = WIFEXITED (cp->wait_status);
       data->exit_status = data->know_status ? WEXITSTATUS (cp->wait_status) : -1;
     }
-  else if (cp == NULL && !launcher_alive (run, pid))
+  else if (cp == NULL && !flint_job_process_alive (run, pid))
     data->exited = TRUE;
   g_task_set_task_data (task, data, (GDestroyNotify) refresh_data_free);
 
@@ -965,32 +828,6 @@ connect_get_poll_interval (FlintTarget *target,
 
 /* Cancel: the launcher interrupts the session's operations, then ends {{{ */
 
-typedef struct
-{
-  pid_t     pid;
-  FlintRun *run;
-} KillData;
-
-static gboolean
-kill_hard (gpointer user_data)
-{
-  KillData *data = user_data;
-
-  if (launcher_alive (data->run, data->pid))
-    {
-      if (kill (-data->pid, SIGKILL) != 0)
-        kill (data->pid, SIGKILL);
-    }
-  return G_SOURCE_REMOVE;
-}
-
-static void
-kill_data_free (KillData *data)
-{
-  g_object_unref (data->run);
-  g_free (data);
-}
-
 static void
 connect_cancel_async (FlintTarget         *target,
                       FlintRun            *run,
@@ -1000,8 +837,7 @@ connect_cancel_async (FlintTarget         *target,
 {
   FlintConnectTarget *self = FLINT_CONNECT_TARGET (target);
   g_autoptr(GTask) task = g_task_new (target, cancellable, callback, user_data);
-  pid_t pid = (pid_t) data_int (run, "pid");
-  KillData *kill_data;
+  pid_t pid = (pid_t) flint_job_data_int (run, "pid");
 
   g_task_set_source_tag (task, connect_cancel_async);
 
@@ -1010,68 +846,15 @@ connect_cancel_async (FlintTarget         *target,
       g_task_return_boolean (task, TRUE);
       return;
     }
-  {
-    g_autofree char *marker = run_file (run, "cancel-requested");
-    g_file_set_contents (marker, "", 0, NULL);
-  }
-  if (pid <= 0 || !launcher_alive (run, pid))
-    {
-      g_task_return_boolean (task, TRUE);
-      return;
-    }
-
-  /* SIGTERM: the launcher calls interruptAll () on its session, so the server stops too. */
-  kill (pid, SIGTERM);
-  kill_data = g_new0 (KillData, 1);
-  kill_data->pid = pid;
-  kill_data->run = g_object_ref (run);
-  g_timeout_add_full (G_PRIORITY_DEFAULT, self->kill_grace, kill_hard, kill_data, (GDestroyNotify) kill_data_free);
+  /* SIGTERM to the launcher alone: it calls interruptAll () on its session, so the server
+   * stops too. */
+  flint_job_process_cancel (run, pid, FALSE, self->kill_grace);
   g_task_return_boolean (task, TRUE);
 }
 
 /* }}} */
 
 /* Logs: the launcher's output {{{ */
-
-typedef struct
-{
-  char    *path;
-  guint64  offset;
-  guint64  next;
-} LogData;
-
-static void
-log_data_free (LogData *data)
-{
-  g_free (data->path);
-  g_free (data);
-}
-
-static void
-read_log_thread (GTask        *task,
-                 gpointer      source,
-                 gpointer      task_data,
-                 GCancellable *cancellable)
-{
-  LogData *data = task_data;
-  g_autoptr(GByteArray) bytes = g_byte_array_new ();
-  guint8 buffer[65536];
-  ssize_t n;
-  int fd = g_open (data->path, O_RDONLY | O_CLOEXEC, 0);
-
-  data->next = data->offset;
-  if (fd < 0)
-    {
-      g_task_return_pointer (task, g_bytes_new (NULL, 0), (GDestroyNotify) g_bytes_unref);
-      return;
-    }
-  if (lseek (fd, (off_t) data->offset, SEEK_SET) >= 0)
-    while ((n = read (fd, buffer, sizeof buffer)) > 0)
-      g_byte_array_append (bytes, buffer, (guint) n);
-  close (fd);
-  data->next = data->offset + bytes->len;
-  g_task_return_pointer (task, g_byte_array_free_to_bytes (g_steal_pointer (&bytes)), (GDestroyNotify) g_bytes_unref);
-}
 
 static void
 connect_read_logs_async (FlintTarget         *target,
@@ -1082,14 +865,7 @@ connect_read_logs_async (FlintTarget         *target,
                          GAsyncReadyCallback  callback,
                          gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (target, cancellable, callback, user_data);
-  LogData *data = g_new0 (LogData, 1);
-
-  g_task_set_source_tag (task, connect_read_logs_async);
-  data->path = run_file (run, stream == FLINT_LOG_STDOUT ? "stdout.log" : "stderr.log");
-  data->offset = offset;
-  g_task_set_task_data (task, data, (GDestroyNotify) log_data_free);
-  g_task_run_in_thread (task, read_log_thread);
+  flint_job_process_read_logs_async (target, run, stream, offset, cancellable, callback, user_data);
 }
 
 static GBytes *
@@ -1098,12 +874,7 @@ connect_read_logs_finish (FlintTarget   *target,
                           guint64       *next_offset,
                           GError       **error)
 {
-  LogData *data = g_task_get_task_data (G_TASK (result));
-  GBytes *bytes = g_task_propagate_pointer (G_TASK (result), error);
-
-  if (next_offset != NULL)
-    *next_offset = bytes ? data->next : data->offset;
-  return bytes;
+  return flint_job_process_read_logs_finish (result, next_offset, error);
 }
 
 /* }}} */

@@ -23,14 +23,8 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+#include "flint-job-process.h"
 #include "flint-local-target.h"
-
-typedef struct
-{
-  GSubprocess *process;
-  gboolean     exited;
-  int          wait_status;
-} LocalProcess;
 
 struct _FlintLocalTarget
 {
@@ -41,7 +35,7 @@ struct _FlintLocalTarget
   guint        poll_interval;
   guint        kill_grace;
   SoupSession *session;
-  GHashTable  *processes;     /* run id -> LocalProcess */
+  GHashTable  *processes;     /* run id -> FlintJobProcess */
 };
 
 static void flint_local_target_iface_init (FlintTargetInterface *iface);
@@ -103,20 +97,6 @@ static const char launcher_py[] =
   "sys.exit(status)\n";
 
 static void
-local_process_clear (gpointer data)
-{
-  LocalProcess *lp = data;
-
-  g_clear_object (&lp->process);
-}
-
-static void
-local_process_release (LocalProcess *lp)
-{
-  g_rc_box_release_full (lp, local_process_clear);
-}
-
-static void
 flint_local_target_dispose (GObject *object)
 {
   FlintLocalTarget *self = FLINT_LOCAL_TARGET (object);
@@ -160,7 +140,7 @@ flint_local_target_init (FlintLocalTarget *self)
 
     self->session = soup_session_new_with_options ("timeout", 5, "proxy-resolver", direct, NULL);
   }
-  self->processes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) local_process_release);
+  self->processes = flint_job_process_table_new ();
 }
 
 /* Finding Spark {{{ */
@@ -306,96 +286,17 @@ free_port (GError **error)
 }
 
 static char *
-run_file (FlintRun   *run,
-          const char *name)
-{
-  return g_build_filename (flint_run_get_run_dir (run), name, NULL);
-}
-
-static gboolean
-run_file_exists (FlintRun   *run,
-                 const char *name)
-{
-  g_autofree char *path = run_file (run, name);
-
-  return g_file_test (path, G_FILE_TEST_EXISTS);
-}
-
-static char *
-read_run_file (FlintRun   *run,
-               const char *name)
-{
-  g_autofree char *path = run_file (run, name);
-  char *text = NULL;
-
-  if (!g_file_get_contents (path, &text, NULL, NULL))
-    return NULL;
-  return g_strstrip (text);
-}
-
-static void
-child_setup (gpointer user_data)
-{
-  /* A session of its own: cancel signals the group, and Ctrl-C in a terminal does not. */
-  setsid ();
-}
-
-static gint64
-data_int (FlintRun   *run,
-          const char *key)
-{
-  return json_object_get_int_member_with_default (flint_run_get_target_data (run), key, 0);
-}
-
-/* Is @pid still the driver of @run (and not a recycled pid)? */
-static gboolean
-driver_alive (FlintRun *run,
-              pid_t     pid)
-{
-  g_autofree char *cmdline_path = g_strdup_printf ("/proc/%d/cmdline", (int) pid);
-  g_autofree char *stat_path = g_strdup_printf ("/proc/%d/stat", (int) pid);
-  g_autofree char *cmdline = NULL;
-  g_autofree char *stat = NULL;
-  gsize length = 0;
-  const char *program = flint_run_get_program_file (run);
-  const char *p;
-
-  if (pid <= 0 || (kill (pid, 0) != 0 && errno != EPERM))
-    return FALSE;
-
-  /* A zombie is gone for our purposes. */
-  if (g_file_get_contents (stat_path, &stat, NULL, NULL) && (p = strrchr (stat, ')')) != NULL &&
-      (p[2] == 'Z' || p[2] == 'X'))
-    return FALSE;
-
-  if (!g_file_get_contents (cmdline_path, &cmdline, &length, NULL))
-    return TRUE;
-  for (gsize i = 0; i + 1 < length; i++)
-    if (cmdline[i] == '\0')
-      cmdline[i] = ' ';
-  return program == NULL || strstr (cmdline, program) != NULL;
-}
-
-static void
-kill_group (pid_t pid,
-            int   sig)
-{
-  if (pid > 1 && kill (-pid, sig) != 0)
-    kill (pid, sig);
-}
-
-static char *
 failure_message (FlintRun *run,
                  int       exit_status)
 {
-  g_autofree char *error = read_run_file (run, "error");
+  g_autofree char *error = flint_job_read_run_file (run, "error");
   g_autofree char *err_log = NULL;
 
   if (error != NULL && *error != '\0')
     return g_steal_pointer (&error);
 
   /* No launcher error: the last line of the driver's stderr says most. */
-  err_log = read_run_file (run, "stderr.log");
+  err_log = flint_job_read_run_file (run, "stderr.log");
   if (err_log != NULL && *err_log != '\0')
     {
       const char *last = strrchr (err_log, '\n');
@@ -413,13 +314,13 @@ finish_run (FlintLocalTarget *self,
             int               exit_status)
 {
   /* A file, so that the process following the run sees a cancel another process asked for. */
-  gboolean cancel_requested = run_file_exists (run, "cancel-requested");
+  gboolean cancel_requested = flint_job_run_file_exists (run, "cancel-requested");
 
   g_hash_table_remove (self->processes, flint_run_get_id (run));
 
   if (!know_status)
     {
-      g_autofree char *text = read_run_file (run, "exit-status");
+      g_autofree char *text = flint_job_read_run_file (run, "exit-status");
 
       if (text != NULL && *text != '\0')
         {
@@ -490,47 +391,6 @@ find_spark_thread (GTask        *task,
     g_task_return_boolean (task, TRUE);
 }
 
-static void
-process_exited (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  LocalProcess *lp = user_data;
-
-  g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL);
-  lp->exited = TRUE;
-  lp->wait_status = g_subprocess_get_status (G_SUBPROCESS (source));
-  local_process_release (lp);
-}
-
-static int
-open_log (FlintRun    *run,
-          const char  *name,
-          GError     **error)
-{
-  g_autofree char *path = run_file (run, name);
-  g_autofree char *header = NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autofree char *when = g_date_time_format (now, "%F %T");
-  int fd = g_open (path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-
-  if (fd < 0)
-    {
-      int saved_errno = errno;
-
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   _("Cannot write %s: %s"), path, g_strerror (saved_errno));
-      return -1;
-    }
-  if (flint_run_get_attempt (run) > 1)
-    {
-      header = g_strdup_printf ("\n=== Flint: attempt %u, %s ===\n", flint_run_get_attempt (run), when);
-      if (write (fd, header, strlen (header)) < 0)
-        g_debug ("Cannot write the log header: %s", g_strerror (errno));
-    }
-  return fd;
-}
-
 static gboolean
 launch (FlintLocalTarget  *self,
         SubmitData        *data,
@@ -541,13 +401,12 @@ launch (FlintLocalTarget  *self,
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) confs = g_ptr_array_new_with_free_func (g_free);
-  g_autofree char *launcher_path = run_file (run, "flint_launch.py");
+  g_autofree char *launcher_path = flint_job_run_file (run, "flint_launch.py");
   g_autofree char *ui_url = NULL;
   g_autofree char *workdir = NULL;
   const char *master = self->master ? self->master : "local[*]";
   const char *stale[] = { "stopping", "released", "exit-status", "error", "cancel-requested" };
   JsonObject *target_data;
-  LocalProcess *lp;
   guint port;
   int out_fd, err_fd;
 
@@ -563,11 +422,7 @@ launch (FlintLocalTarget  *self,
 
   if (!g_file_set_contents (launcher_path, launcher_py, -1, error))
     return FALSE;
-  for (guint i = 0; i < G_N_ELEMENTS (stale); i++)
-    {
-      g_autofree char *path = run_file (run, stale[i]);
-      g_unlink (path);
-    }
+  flint_job_remove_run_files (run, stale, G_N_ELEMENTS (stale));
 
   g_ptr_array_add (confs, g_strdup_printf ("spark.ui.port=%u", port));
   g_ptr_array_add (confs, g_strdup ("spark.ui.enabled=true"));
@@ -576,7 +431,7 @@ launch (FlintLocalTarget  *self,
     g_ptr_array_add (confs, g_strdup (g_ptr_array_index (self->conf, i)));
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
-  g_subprocess_launcher_set_child_setup (launcher, child_setup, NULL, NULL);
+  g_subprocess_launcher_set_child_setup (launcher, flint_job_process_child_setup, NULL, NULL);
   g_subprocess_launcher_setenv (launcher, "FLINT_RUN_DIR", flint_run_get_run_dir (run), TRUE);
   g_subprocess_launcher_setenv (launcher, "FLINT_RUN_ID", flint_run_get_id (run), TRUE);
   /* The pipeline's relative data paths are relative to its file. */
@@ -616,10 +471,10 @@ launch (FlintLocalTarget  *self,
   g_ptr_array_add (argv, g_strdup (flint_run_get_program_file (run)));
   g_ptr_array_add (argv, NULL);
 
-  out_fd = open_log (run, "stdout.log", error);
+  out_fd = flint_job_process_open_log (run, "stdout.log", error);
   if (out_fd < 0)
     return FALSE;
-  err_fd = open_log (run, "stderr.log", error);
+  err_fd = flint_job_process_open_log (run, "stderr.log", error);
   if (err_fd < 0)
     {
       close (out_fd);
@@ -632,10 +487,7 @@ launch (FlintLocalTarget  *self,
   if (process == NULL)
     return FALSE;
 
-  lp = g_rc_box_new0 (LocalProcess);
-  lp->process = g_object_ref (process);
-  g_hash_table_replace (self->processes, g_strdup (flint_run_get_id (run)), lp);
-  g_subprocess_wait_async (process, NULL, process_exited, g_rc_box_acquire (lp));
+  flint_job_process_watch (self->processes, run, process);
 
   target_data = json_object_new ();
   json_object_set_int_member (target_data, "pid", atoi (g_subprocess_get_identifier (process)));
@@ -732,9 +584,9 @@ static void
 release_hold (FlintRun *run)
 {
   /* The driver waits for this before it stops, so the last look sees the final counts. */
-  if (run_file_exists (run, "stopping") && !run_file_exists (run, "released"))
+  if (flint_job_run_file_exists (run, "stopping") && !flint_job_run_file_exists (run, "released"))
     {
-      g_autofree char *path = run_file (run, "released");
+      g_autofree char *path = flint_job_run_file (run, "released");
       g_file_set_contents (path, "", 0, NULL);
     }
 }
@@ -952,9 +804,9 @@ local_refresh_async (FlintTarget         *target,
   FlintLocalTarget *self = FLINT_LOCAL_TARGET (target);
   g_autoptr(GTask) task = g_task_new (target, cancellable, callback, user_data);
   RefreshData *data;
-  LocalProcess *lp;
-  pid_t pid = (pid_t) data_int (run, "pid");
-  guint port = (guint) data_int (run, "port");
+  FlintJobProcess *lp;
+  pid_t pid = (pid_t) flint_job_data_int (run, "pid");
+  guint port = (guint) flint_job_data_int (run, "port");
   const char *app_id;
 
   g_task_set_source_tag (task, local_refresh_async);
@@ -984,7 +836,7 @@ local_refresh_async (FlintTarget         *target,
       g_task_return_boolean (task, TRUE);
       return;
     }
-  if (lp == NULL && !driver_alive (run, pid))
+  if (lp == NULL && !flint_job_process_alive (run, pid))
     {
       finish_run (self, run, FALSE, 0);
       g_task_return_boolean (task, TRUE);
@@ -1015,32 +867,6 @@ local_get_poll_interval (FlintTarget *target,
 
 /* Cancel {{{ */
 
-typedef struct
-{
-  pid_t     pid;
-  FlintRun *run;
-} KillData;
-
-static gboolean
-kill_hard (gpointer user_data)
-{
-  KillData *data = user_data;
-
-  /* The whole group: the JVM may outlive the Python driver that led it. */
-  if (kill (-data->pid, 0) == 0)
-    kill (-data->pid, SIGKILL);
-  else if (driver_alive (data->run, data->pid))
-    kill (data->pid, SIGKILL);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-kill_data_free (KillData *data)
-{
-  g_object_unref (data->run);
-  g_free (data);
-}
-
 static void
 local_cancel_async (FlintTarget         *target,
                     FlintRun            *run,
@@ -1050,8 +876,7 @@ local_cancel_async (FlintTarget         *target,
 {
   FlintLocalTarget *self = FLINT_LOCAL_TARGET (target);
   g_autoptr(GTask) task = g_task_new (target, cancellable, callback, user_data);
-  pid_t pid = (pid_t) data_int (run, "pid");
-  KillData *kill_data;
+  pid_t pid = (pid_t) flint_job_data_int (run, "pid");
 
   g_task_set_source_tag (task, local_cancel_async);
 
@@ -1061,70 +886,13 @@ local_cancel_async (FlintTarget         *target,
       return;
     }
 
-  {
-    g_autofree char *marker = run_file (run, "cancel-requested");
-    g_file_set_contents (marker, "", 0, NULL);
-  }
-
-  if (pid <= 0 || !driver_alive (run, pid))
-    {
-      g_task_return_boolean (task, TRUE);
-      return;
-    }
-
-  kill_group (pid, SIGTERM);
-  kill_data = g_new0 (KillData, 1);
-  kill_data->pid = pid;
-  kill_data->run = g_object_ref (run);
-  /* Whoever cancels keeps following the run until it ended (flint-cli cancel does). */
-  g_timeout_add_full (G_PRIORITY_DEFAULT, self->kill_grace, kill_hard, kill_data, (GDestroyNotify) kill_data_free);
+  flint_job_process_cancel (run, pid, TRUE, self->kill_grace);
   g_task_return_boolean (task, TRUE);
 }
 
 /* }}} */
 
 /* Logs {{{ */
-
-typedef struct
-{
-  char    *path;
-  guint64  offset;
-  guint64  next;
-} LogData;
-
-static void
-log_data_free (LogData *data)
-{
-  g_free (data->path);
-  g_free (data);
-}
-
-static void
-read_log_thread (GTask        *task,
-                 gpointer      source,
-                 gpointer      task_data,
-                 GCancellable *cancellable)
-{
-  LogData *data = task_data;
-  g_autoptr(GByteArray) bytes = g_byte_array_new ();
-  guint8 buffer[65536];
-  ssize_t n;
-  int fd = g_open (data->path, O_RDONLY | O_CLOEXEC, 0);
-
-  data->next = data->offset;
-  if (fd < 0)
-    {
-      /* Nothing written yet. */
-      g_task_return_pointer (task, g_bytes_new (NULL, 0), (GDestroyNotify) g_bytes_unref);
-      return;
-    }
-  if (lseek (fd, (off_t) data->offset, SEEK_SET) >= 0)
-    while ((n = read (fd, buffer, sizeof buffer)) > 0)
-      g_byte_array_append (bytes, buffer, (guint) n);
-  close (fd);
-  data->next = data->offset + bytes->len;
-  g_task_return_pointer (task, g_byte_array_free_to_bytes (g_steal_pointer (&bytes)), (GDestroyNotify) g_bytes_unref);
-}
 
 static void
 local_read_logs_async (FlintTarget         *target,
@@ -1135,14 +903,7 @@ local_read_logs_async (FlintTarget         *target,
                        GAsyncReadyCallback  callback,
                        gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (target, cancellable, callback, user_data);
-  LogData *data = g_new0 (LogData, 1);
-
-  g_task_set_source_tag (task, local_read_logs_async);
-  data->path = run_file (run, stream == FLINT_LOG_STDOUT ? "stdout.log" : "stderr.log");
-  data->offset = offset;
-  g_task_set_task_data (task, data, (GDestroyNotify) log_data_free);
-  g_task_run_in_thread (task, read_log_thread);
+  flint_job_process_read_logs_async (target, run, stream, offset, cancellable, callback, user_data);
 }
 
 static GBytes *
@@ -1151,12 +912,7 @@ local_read_logs_finish (FlintTarget   *target,
                         guint64       *next_offset,
                         GError       **error)
 {
-  LogData *data = g_task_get_task_data (G_TASK (result));
-  GBytes *bytes = g_task_propagate_pointer (G_TASK (result), error);
-
-  if (next_offset != NULL)
-    *next_offset = bytes ? data->next : data->offset;
-  return bytes;
+  return flint_job_process_read_logs_finish (result, next_offset, error);
 }
 
 /* }}} */
