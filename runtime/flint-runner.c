@@ -24,6 +24,8 @@ typedef struct
   guint        retry_id;
   gboolean     active;   /* handed to its target */
   gboolean     counted;  /* counts against the local limit */
+  gboolean     timed_out; /* cancelled by the runner for job.timeout_minutes */
+  guint        timeout_minutes; /* 0: none */
   GCancellable *cancellable;
 } Entry;
 
@@ -39,6 +41,8 @@ struct _FlintRunner
   GPtrArray     *queue;     /* Entry, waiting for a slot */
   guint          n_counted;
   guint          dispatch_id;
+  guint          timeout_check_id;
+  FlintRunnerClock clock;
 };
 
 G_DEFINE_FINAL_TYPE (FlintRunner, flint_runner, G_TYPE_OBJECT)
@@ -53,6 +57,8 @@ enum {
 static guint signals[N_SIGNALS];
 
 static void schedule_dispatch (FlintRunner *self);
+static void schedule_timeout_check (FlintRunner *self,
+                                    guint        seconds);
 
 static void
 entry_free (Entry *entry)
@@ -75,6 +81,8 @@ run_changed (FlintRun    *run,
 
   if (!flint_run_store_update (self->store, run, &error))
     g_warning ("Cannot record run %s: %s", flint_run_get_id (run), error->message);
+  if (flint_run_get_state (run) == FLINT_RUN_RUNNING && self->timeout_check_id == 0)
+    schedule_timeout_check (self, 0);
 }
 
 static void
@@ -83,6 +91,7 @@ flint_runner_dispose (GObject *object)
   FlintRunner *self = FLINT_RUNNER (object);
 
   g_clear_handle_id (&self->dispatch_id, g_source_remove);
+  g_clear_handle_id (&self->timeout_check_id, g_source_remove);
   if (self->entries != NULL)
     {
       GHashTableIter iter;
@@ -135,6 +144,7 @@ flint_runner_init (FlintRunner *self)
 
   self->owner = g_strdup_printf ("%d:%s", (int) getpid (), token);
   self->max_concurrent = 1;
+  self->clock = g_get_real_time;
   self->targets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->entries = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) entry_free);
   self->queue = g_ptr_array_new ();
@@ -256,6 +266,16 @@ entry_ended (FlintRunner *self,
 {
   FlintRun *run = entry->run;
 
+  if (entry->timed_out)
+    {
+      /* The target reports the stop it was asked for as a cancel; the user did not cancel. */
+      entry->timed_out = FALSE;
+      flint_run_set_state (run, FLINT_RUN_FAILED);
+      flint_run_set_message (run, g_object_get_data (G_OBJECT (run), "flint-timeout-message"));
+    }
+
+  /* A timed-out attempt is a failed attempt, retried while attempts remain (as Databricks
+   * and Airflow do). */
   if (flint_run_get_state (run) == FLINT_RUN_FAILED &&
       flint_run_get_attempt (run) < flint_run_get_max_attempts (run))
     {
@@ -269,6 +289,8 @@ entry_ended (FlintRunner *self,
         self->n_counted--;
       entry->counted = FALSE;
       entry->active = FALSE;
+      /* The timeout counts from the start of each attempt. */
+      flint_run_restore_times (run, 0, 0, flint_run_get_updated_at (run));
       flint_run_set_attempt (run, flint_run_get_attempt (run) + 1);
       flint_run_set_message (run, message);
       flint_run_set_state (run, FLINT_RUN_QUEUED);
@@ -429,6 +451,84 @@ schedule_dispatch (FlintRunner *self)
     self->dispatch_id = g_idle_add (dispatch, self);
 }
 
+/* job.timeout_minutes, kept in the run's recorded target settings so it survives a restart. */
+static guint
+run_timeout_minutes (FlintRun *run)
+{
+  g_autoptr(JsonNode) config = NULL;
+
+  if (flint_run_get_target_config (run) != NULL)
+    config = json_from_string (flint_run_get_target_config (run), NULL);
+  if (config == NULL || !JSON_NODE_HOLDS_OBJECT (config))
+    return 0;
+  return (guint) CLAMP (json_object_get_int_member_with_default (json_node_get_object (config),
+                                                                 "timeout_minutes", 0), 0, G_MAXINT32);
+}
+
+static void
+time_out (FlintRunner *self,
+          Entry       *entry)
+{
+  guint minutes = entry->timeout_minutes;
+  g_autofree char *message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Timed out after %u minute",
+                                                           "Timed out after %u minutes", minutes),
+                                              minutes);
+
+  entry->timed_out = TRUE;
+  g_object_set_data_full (G_OBJECT (entry->run), "flint-timeout-message", g_strdup (message), g_free);
+  /* Recorded before the target is asked, so a crash meanwhile still says why. */
+  flint_run_set_message (entry->run, message);
+  flint_target_cancel_async (entry->target, entry->run, NULL, NULL, NULL);
+}
+
+/* Measured from the recorded start time, so a restarted runner enforces the same deadline. */
+static gboolean
+check_timeouts (gpointer user_data)
+{
+  FlintRunner *self = user_data;
+  gint64 now = self->clock ();
+  gint64 next = G_MAXINT64;
+  g_autoptr(GPtrArray) due = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer value;
+
+  self->timeout_check_id = 0;
+  g_hash_table_iter_init (&iter, self->entries);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Entry *entry = value;
+      gint64 started = flint_run_get_started_at (entry->run);
+      gint64 deadline;
+
+      if (!entry->active || entry->timed_out || entry->timeout_minutes == 0 || started == 0 ||
+          flint_run_get_state (entry->run) != FLINT_RUN_RUNNING)
+        continue;
+      deadline = started + (gint64) entry->timeout_minutes * 60 * G_USEC_PER_SEC;
+      if (now >= deadline)
+        g_ptr_array_add (due, entry);
+      else
+        next = MIN (next, deadline);
+    }
+
+  for (guint i = 0; i < due->len; i++)
+    time_out (self, g_ptr_array_index (due, i));
+
+  if (next != G_MAXINT64 && self->timeout_check_id == 0)
+    schedule_timeout_check (self, (guint) CLAMP ((next - now) / G_USEC_PER_SEC + 1, 1, 60));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_timeout_check (FlintRunner *self,
+                        guint        seconds)
+{
+  g_clear_handle_id (&self->timeout_check_id, g_source_remove);
+  if (self->entries == NULL)
+    return;
+  self->timeout_check_id = seconds == 0 ? g_idle_add (check_timeouts, self)
+                                        : g_timeout_add_seconds (seconds, check_timeouts, self);
+}
+
 static Entry *
 add_entry (FlintRunner  *self,
            FlintRun     *run,
@@ -444,6 +544,7 @@ add_entry (FlintRunner  *self,
   entry->runner = self;
   entry->run = g_object_ref (run);
   entry->target = g_object_ref (target);
+  entry->timeout_minutes = run_timeout_minutes (run);
   entry->changed_id = g_signal_connect (run, "changed", G_CALLBACK (run_changed), self);
   g_object_set_data (G_OBJECT (run), "flint-runner", self);
   g_hash_table_replace (self->entries, g_strdup (flint_run_get_id (run)), entry);
@@ -598,6 +699,9 @@ flint_runner_submit_pipeline (FlintRunner       *self,
       absolute = g_canonicalize_filename (pipeline_file, NULL);
       flint_run_set_pipeline_file (run, absolute);
     }
+  setting = flint_pipeline_get_job_setting (pipeline, "timeout_minutes");
+  if (setting != NULL && JSON_NODE_HOLDS_VALUE (setting) && json_node_get_int (setting) > 0)
+    json_object_set_int_member (json_node_get_object (config), "timeout_minutes", json_node_get_int (setting));
   config_text = json_to_string (config, FALSE);
   flint_run_set_target_config (run, config_text);
   flint_run_set_priority (run, priority);
@@ -813,6 +917,16 @@ flint_runner_refresh_finish (FlintRunner   *self,
                              GError       **error)
 {
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+flint_runner_set_clock (FlintRunner      *self,
+                        FlintRunnerClock  clock)
+{
+  g_return_if_fail (FLINT_IS_RUNNER (self));
+
+  self->clock = clock != NULL ? clock : g_get_real_time;
+  schedule_timeout_check (self, 0);
 }
 
 FlintRun *

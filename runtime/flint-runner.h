@@ -4,7 +4,10 @@
  * in the store (state queued) before anything else; then a queue hands runs to their
  * targets by priority (CRITICAL first, then oldest) within a concurrency limit that
  * applies to local targets; failed runs are retried as job.retries and
- * job.retry_backoff_seconds say. Every change of a run is written to the store.
+ * job.retry_backoff_seconds say. A run running longer than job.timeout_minutes (counted
+ * from the recorded start of its attempt) is stopped through its target and fails with
+ * "Timed out after N minutes"; that failed attempt is retried like any other. Every
+ * change of a run is written to the store.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -79,6 +82,12 @@ void           flint_runner_refresh_async      (FlintRunner      *self,
 gboolean       flint_runner_refresh_finish     (FlintRunner      *self,
                                                 GAsyncResult     *result,
                                                 GError          **error);
+
+/* The wall clock (microseconds, as g_get_real_time) the runner measures job.timeout_minutes
+ * against; NULL for g_get_real_time. Tests move it forward. Checks the timeouts again. */
+typedef gint64 (*FlintRunnerClock) (void);
+void           flint_runner_set_clock          (FlintRunner      *self,
+                                                FlintRunnerClock  clock);
 
 /* A run this runner handles (queued, active or waiting for a retry), or NULL. */
 FlintRun      *flint_runner_lookup             (FlintRunner      *self,

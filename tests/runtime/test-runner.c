@@ -27,6 +27,8 @@ struct _FakeTarget
 static GPtrArray *submitted;      /* run ids, in the order the target got them */
 static GPtrArray *state_at_submit; /* what the store said when each arrived */
 static GHashTable *following;     /* run id -> GTask of follow */
+static GPtrArray *cancels;        /* run ids the target was asked to stop */
+static gint64 clock_offset;       /* added to the real time the runner sees */
 static FlintRunStore *current_store;
 
 static void fake_target_iface_init (FlintTargetInterface *iface);
@@ -133,6 +135,7 @@ fake_cancel_async (FlintTarget         *target,
 {
   g_autoptr(GTask) task = g_task_new (target, cancellable, callback, user_data);
 
+  g_ptr_array_add (cancels, g_strdup (flint_run_get_id (run)));
   fake_end (flint_run_get_id (run), FLINT_RUN_CANCELLED, "Cancelled");
   g_task_return_boolean (task, TRUE);
 }
@@ -176,6 +179,8 @@ fixture_set_up (Fixture       *fixture,
   submitted = g_ptr_array_new_with_free_func (g_free);
   state_at_submit = g_ptr_array_new_with_free_func (g_free);
   following = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  cancels = g_ptr_array_new_with_free_func (g_free);
+  clock_offset = 0;
 }
 
 static void
@@ -188,6 +193,7 @@ fixture_tear_down (Fixture       *fixture,
   g_clear_pointer (&submitted, g_ptr_array_unref);
   g_clear_pointer (&state_at_submit, g_ptr_array_unref);
   g_clear_pointer (&following, g_hash_table_unref);
+  g_clear_pointer (&cancels, g_ptr_array_unref);
 }
 
 static void
@@ -440,6 +446,111 @@ test_retry (Fixture       *fixture,
   g_assert_cmpuint (submitted->len, ==, 2);
 }
 
+static gint64
+test_clock (void)
+{
+  return g_get_real_time () + clock_offset;
+}
+
+/* Moves the runner's clock to @minutes (and a second) after the run started. */
+static void
+advance_clock (FlintRunner *runner,
+               FlintRun    *run,
+               guint        minutes)
+{
+  clock_offset = flint_run_get_started_at (run) - g_get_real_time ()
+                 + (gint64) minutes * 60 * G_USEC_PER_SEC + G_USEC_PER_SEC;
+  flint_runner_set_clock (runner, test_clock);
+  settle ();
+}
+
+static void
+test_timeout (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlintRun) run = flint_run_new ("slow", "fake1", "fake");
+  g_autoptr(FlintRun) final = NULL;
+  g_autoptr(JsonNode) json = NULL;
+
+  flint_run_set_target_config (run, "{\"kind\": \"fake\", \"timeout_minutes\": 2}");
+  flint_run_set_max_attempts (run, 2);
+  flint_run_set_retry_backoff (run, 1);
+  g_assert_true (flint_runner_enqueue (fixture->runner, run, "pass\n", &error));
+  g_assert_no_error (error);
+  settle ();
+  g_assert_cmpint (flint_run_get_state (run), ==, FLINT_RUN_RUNNING);
+
+  /* Not yet: a minute in, it goes on. */
+  advance_clock (fixture->runner, run, 1);
+  g_assert_cmpuint (cancels->len, ==, 0);
+  g_assert_cmpint (flint_run_get_state (run), ==, FLINT_RUN_RUNNING);
+
+  /* Past two minutes: stopped through the target, failed, retried as a failed attempt. */
+  advance_clock (fixture->runner, run, 2);
+  g_assert_cmpuint (cancels->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (cancels, 0), ==, flint_run_get_id (run));
+  g_assert_cmpint (flint_run_get_state (run), ==, FLINT_RUN_QUEUED);
+  g_assert_cmpuint (flint_run_get_attempt (run), ==, 2);
+  g_assert_cmpstr (flint_run_get_message (run), ==, "Attempt 1 failed (Timed out after 2 minutes); retrying in 1 s");
+
+  /* The second attempt gets its own two minutes, then fails for good. */
+  clock_offset = 0;
+  while (submitted->len < 2)
+    g_main_context_iteration (NULL, TRUE);
+  settle ();
+  g_assert_cmpint (flint_run_get_state (run), ==, FLINT_RUN_RUNNING);
+  g_assert_cmpuint (cancels->len, ==, 1);
+  advance_clock (fixture->runner, run, 2);
+  g_assert_cmpuint (cancels->len, ==, 2);
+
+  final = stored (fixture, run);
+  g_assert_cmpint (flint_run_get_state (final), ==, FLINT_RUN_FAILED);
+  g_assert_cmpstr (flint_run_get_message (final), ==, "Timed out after 2 minutes");
+  g_assert_cmpuint (flint_run_get_attempt (final), ==, 2);
+  /* What `flint-cli status --json` prints tells it apart from a user's cancel. */
+  json = flint_run_to_json (final);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (json), "state"), ==, "failed");
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (json), "message"), ==,
+                   "Timed out after 2 minutes");
+}
+
+/* The deadline is the recorded start time plus the timeout, also for a runner started later. */
+static void
+test_timeout_resume (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlintRun) run = flint_run_new ("slow", "fake1", "fake");
+  g_autoptr(FlintRunStore) store2 = NULL;
+  g_autoptr(FlintRunner) runner2 = NULL;
+  g_autoptr(FlintRun) final = NULL;
+
+  flint_run_set_target_config (run, "{\"kind\": \"fake\", \"timeout_minutes\": 1}");
+  g_assert_true (flint_runner_enqueue (fixture->runner, run, "pass\n", &error));
+  settle ();
+  g_assert_cmpint (flint_run_get_state (run), ==, FLINT_RUN_RUNNING);
+
+  g_clear_object (&fixture->runner);
+  g_hash_table_remove (following, flint_run_get_id (run));
+  settle ();
+
+  store2 = flint_run_store_new (fixture->path, &error);
+  g_assert_no_error (error);
+  current_store = store2;
+  runner2 = flint_runner_new (store2);
+  clock_offset = flint_run_get_started_at (run) - g_get_real_time () + 61 * G_USEC_PER_SEC;
+  flint_runner_set_clock (runner2, test_clock);
+  g_assert_cmpuint (flint_runner_resume (runner2), ==, 1);
+  settle ();
+
+  g_assert_cmpuint (cancels->len, ==, 1);
+  final = flint_run_store_lookup (store2, flint_run_get_id (run), NULL);
+  g_assert_cmpint (flint_run_get_state (final), ==, FLINT_RUN_FAILED);
+  g_assert_cmpstr (flint_run_get_message (final), ==, "Timed out after 1 minute");
+  g_clear_object (&runner2);
+}
+
 static void
 test_resume (Fixture       *fixture,
              gconstpointer  data)
@@ -518,6 +629,8 @@ main (int   argc,
   ADD ("/runtime/queue/cancel-queued", test_cancel_queued);
   ADD ("/runtime/queue/cancel-running", test_cancel_running);
   ADD ("/runtime/queue/retry", test_retry);
+  ADD ("/runtime/queue/timeout", test_timeout);
+  ADD ("/runtime/queue/timeout-resume", test_timeout_resume);
 #undef ADD
   g_test_add_func ("/runtime/target/descriptions", test_descriptions);
 
