@@ -801,6 +801,7 @@ on_program_loaded (GObject      *source,
                        flint_run_get_target_kind (old));
   flint_run_set_pipeline_file (run, flint_run_get_pipeline_file (old));
   flint_run_set_target_config (run, flint_run_get_target_config (old));
+  flint_run_set_environment (run, flint_run_get_environment (old));
   flint_run_set_priority (run, flint_run_get_priority (old));
   flint_run_set_max_attempts (run, flint_run_get_max_attempts (old));
   flint_run_set_retry_backoff (run, flint_run_get_retry_backoff (old));

@@ -284,7 +284,9 @@ submit_body (FlintDatabricksTarget  *self,
   if (pipeline_file != NULL && g_file_test (pipeline_file, G_FILE_TEST_EXISTS))
     {
       g_autoptr(GFile) file = g_file_new_for_path (pipeline_file);
-      g_autoptr(GPtrArray) files = flint_export_run (file, data->target_name, NULL, error);
+      /* The environment the run was submitted with, exactly as `flint-cli export --env`. */
+      g_autoptr(GPtrArray) files = flint_export_run (file, data->target_name,
+                                                     flint_run_get_environment (data->run), error);
       g_autoptr(JsonParser) parser = json_parser_new ();
 
       if (files == NULL)

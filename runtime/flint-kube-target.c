@@ -284,7 +284,9 @@ build_documents (FlintKubeTarget  *self,
   if (!g_file_get_contents (flint_run_get_program_file (run), &code, NULL, error))
     return FALSE;
 
-  job.settings = flint_job_settings_resolve (pipeline, flint_target_get_name (FLINT_TARGET (self)), NULL, error);
+  /* The environment the run was submitted with, exactly as `flint-cli export --env`. */
+  job.settings = flint_job_settings_resolve (pipeline, flint_target_get_name (FLINT_TARGET (self)),
+                                             flint_run_get_environment (run), error);
   if (job.settings == NULL)
     return FALSE;
   job.source_name = g_file_get_basename (file);

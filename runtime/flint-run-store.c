@@ -34,7 +34,7 @@ G_DEFINE_QUARK (flint-run-store-error-quark, flint_run_store_error)
 #define COLUMNS \
   "id, pipeline_name, pipeline_file, target_name, target_kind, target_config, state, priority, " \
   "created_at, started_at, finished_at, updated_at, ui_url, external_id, target_data, attempt, " \
-  "max_attempts, retry_backoff, message, run_dir, program_file, progress"
+  "max_attempts, retry_backoff, message, run_dir, program_file, progress, environment"
 
 static const char schema_v1[] =
   "CREATE TABLE runs ("
@@ -131,6 +131,16 @@ migrate (FlintRunStore  *self,
       g_autofree char *bump = g_strdup_printf ("PRAGMA user_version = %d", 1);
 
       if (!exec (self, schema_v1, error) || !exec (self, bump, error))
+        {
+          exec (self, "ROLLBACK", NULL);
+          return FALSE;
+        }
+    }
+  /* 2: the environment (--env) a run was submitted with; older runs had none (NULL). */
+  if (version < 2)
+    {
+      if (!exec (self, "ALTER TABLE runs ADD COLUMN environment TEXT", error) ||
+          !exec (self, "PRAGMA user_version = 2", error))
         {
           exec (self, "ROLLBACK", NULL);
           return FALSE;
@@ -235,6 +245,7 @@ bind_run (sqlite3_stmt *stmt,
   bind_text (stmt, 20, flint_run_get_run_dir (run));
   bind_text (stmt, 21, flint_run_get_program_file (run));
   bind_text (stmt, 22, progress_text);
+  bind_text (stmt, 23, flint_run_get_environment (run));
 }
 
 static gboolean
@@ -288,7 +299,7 @@ flint_run_store_insert (FlintRunStore  *self,
 
   return write_run (self, run,
                     "INSERT INTO runs (" COLUMNS ") VALUES "
-                    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)",
+                    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
                     FALSE, error);
 }
 
@@ -305,7 +316,7 @@ flint_run_store_update (FlintRunStore  *self,
                     "target_config = ?6, state = ?7, priority = ?8, created_at = ?9, started_at = ?10, "
                     "finished_at = ?11, updated_at = ?12, ui_url = ?13, external_id = ?14, target_data = ?15, "
                     "attempt = ?16, max_attempts = ?17, retry_backoff = ?18, message = ?19, run_dir = ?20, "
-                    "program_file = ?21, progress = ?22 WHERE id = ?1",
+                    "program_file = ?21, progress = ?22, environment = ?23 WHERE id = ?1",
                     TRUE, error);
 }
 
@@ -328,6 +339,7 @@ read_run (sqlite3_stmt *stmt)
   /* Setters emit ::changed, but nobody listens yet. */
   flint_run_set_pipeline_file (run, column_text (stmt, 2));
   flint_run_set_target_config (run, column_text (stmt, 5));
+  flint_run_set_environment (run, column_text (stmt, 22));
   flint_run_state_from_string (column_text (stmt, 6), &state);
   flint_run_restore_state (run, state);
   flint_run_set_priority (run, CLAMP (sqlite3_column_int (stmt, 7), FLINT_RUN_PRIORITY_LOW, FLINT_RUN_PRIORITY_CRITICAL));

@@ -25,6 +25,7 @@ struct _FlintRun
   char             *target_name;
   char             *target_kind;
   char             *target_config;
+  char             *environment;
   FlintRunState     state;
   FlintRunPriority  priority;
   gint64            created_at;
@@ -168,6 +169,7 @@ flint_run_finalize (GObject *object)
   g_free (self->target_name);
   g_free (self->target_kind);
   g_free (self->target_config);
+  g_free (self->environment);
   g_free (self->ui_url);
   g_free (self->external_id);
   g_clear_pointer (&self->target_data, json_object_unref);
@@ -301,6 +303,7 @@ GETTER (const char *, pipeline_file)
 GETTER (const char *, target_name)
 GETTER (const char *, target_kind)
 GETTER (const char *, target_config)
+GETTER (const char *, environment)
 GETTER (FlintRunState, state)
 GETTER (FlintRunPriority, priority)
 GETTER (gint64, created_at)
@@ -320,6 +323,7 @@ GETTER (GPtrArray *, progress)
 
 STRING_SETTER (pipeline_file)
 STRING_SETTER (target_config)
+STRING_SETTER (environment)
 STRING_SETTER (ui_url)
 STRING_SETTER (external_id)
 STRING_SETTER (message)
@@ -579,6 +583,7 @@ flint_run_to_json (FlintRun *self)
   STRING ("file", self->pipeline_file)
   STRING ("target", self->target_name)
   STRING ("target_kind", self->target_kind)
+  STRING ("environment", self->environment)
   STRING ("state", flint_run_state_to_string (self->state))
   STRING ("priority", flint_run_priority_to_string (self->priority))
 #undef STRING

@@ -80,6 +80,11 @@ const char       *flint_run_get_target_kind      (FlintRun         *self);
 const char       *flint_run_get_target_config    (FlintRun         *self);
 void              flint_run_set_target_config    (FlintRun         *self,
                                                   const char       *json);
+/* The job.environments entry the run was submitted with (--env), or NULL: a target that
+ * builds its spec from the pipeline file applies it again, so a resumed run keeps it. */
+const char       *flint_run_get_environment      (FlintRun         *self);
+void              flint_run_set_environment      (FlintRun         *self,
+                                                  const char       *environment);
 
 FlintRunState     flint_run_get_state            (FlintRun         *self);
 /* Also stamps started_at (RUNNING) and finished_at (finished states). */

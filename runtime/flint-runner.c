@@ -704,6 +704,7 @@ flint_runner_submit_pipeline (FlintRunner       *self,
     json_object_set_int_member (json_node_get_object (config), "timeout_minutes", json_node_get_int (setting));
   config_text = json_to_string (config, FALSE);
   flint_run_set_target_config (run, config_text);
+  flint_run_set_environment (run, env);
   flint_run_set_priority (run, priority);
 
   setting = flint_pipeline_get_job_setting (pipeline, "retries");

@@ -38,6 +38,7 @@ typedef struct
   FlintRunStore *store;
   FlintRunner   *runner;
   SoupSession   *session;
+  const char    *environment;   /* what submit () passes as --env */
 } Fixture;
 
 static const char pipeline_text[] =
@@ -46,6 +47,8 @@ static const char pipeline_text[] =
   "job:\n"
   "  mode: batch\n"
   "  retries: 0\n"
+  "  environments:\n"
+  "    big: {targets: {dbx: {node_type: m5.2xlarge, workers: 5}}}\n"
   "  targets:\n"
   "    dbx: {kind: databricks, host: \"HOST\", workspace_path: /Workspace/Users/ci@example.com/flint, "
   "node_type: i3.xlarge, workers: 2}\n"
@@ -253,7 +256,7 @@ submit (Fixture     *fixture,
 
   pipeline = flint_pipeline_load_from_file (flint_catalog_get_default (), file, NULL, &error);
   g_assert_no_error (error);
-  run = flint_runner_submit_pipeline (runner, pipeline, fixture->pipeline_path, "dbx", NULL,
+  run = flint_runner_submit_pipeline (runner, pipeline, fixture->pipeline_path, "dbx", fixture->environment,
                                       FLINT_RUN_PRIORITY_NORMAL, &error);
   g_assert_no_error (error);
   return g_object_ref (run);
@@ -382,6 +385,39 @@ test_faults (Fixture       *fixture,
   /* The slow answer timed out (1 s) and was asked again; the run still ended. */
   g_assert_cmpint (json_object_get_int_member (flint_run_get_target_data (stored), "polls"), >=, 3);
   g_assert_cmpstr (json_object_get_string_member (flint_run_get_target_data (stored), "result_state"), ==, "SUCCESS");
+}
+
+/* Submitted with --env big: the request is the one `flint-cli export --env big` writes,
+ * and the environment is kept with the run. */
+static void
+test_environment (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(FlintRun) run = NULL;
+  g_autoptr(FlintRun) stored = NULL;
+  g_autoptr(JsonObject) state = NULL;
+  g_autoptr(JsonNode) json = NULL;
+  JsonObject *body, *cluster;
+
+  standin_config (fixture, "{\"pending_s\": 0.2, \"running_s\": 0.4}");
+  fixture->environment = "big";
+  run = submit (fixture, fixture->runner);
+  wait_finished (run);
+
+  stored = flint_run_store_lookup (fixture->store, flint_run_get_id (run), NULL);
+  g_assert_cmpint (flint_run_get_state (stored), ==, FLINT_RUN_SUCCEEDED);
+  g_assert_cmpstr (flint_run_get_environment (stored), ==, "big");
+  json = flint_run_to_json (stored);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (json), "environment"), ==, "big");
+
+  state = standin_state (fixture);
+  body = json_object_get_object_member (json_object_get_object_member (json_object_get_object_member (state, "runs"),
+                                                                       flint_run_get_external_id (stored)), "body");
+  cluster = json_object_get_object_member (json_array_get_object_element (json_object_get_array_member (body, "tasks"), 0),
+                                           "new_cluster");
+  g_assert_cmpstr (json_object_get_string_member (cluster, "node_type_id"), ==, "m5.2xlarge");
+  g_assert_cmpint (json_object_get_int_member (cluster, "num_workers"), ==, 5);
+  g_assert_cmpstr (json_object_get_string_member (body, "run_name"), ==, "small-join (big)");
 }
 
 static void
@@ -792,6 +828,7 @@ main (int   argc,
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/databricks/faults", test_faults);
+  ADD ("/databricks/environment", test_environment);
   ADD ("/databricks/failure", test_failure);
   ADD ("/databricks/logs", test_logs);
   ADD ("/databricks/cancel", test_cancel);
