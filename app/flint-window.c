@@ -73,6 +73,8 @@ struct _FlintWindow
   GtkStringList        *targets;
   GtkWidget            *runs_panel;
   FlintRun             *shown_run;
+  GtkWidget            *run_button;
+  GCancellable         *run_cancellable; /* the submission being prepared */
 
   GFile                *file;
   FlintPipeline        *pipeline;
@@ -325,7 +327,8 @@ update_actions (FlintWindow *self)
                                  has && flint_history_can_undo (self->history));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.redo",
                                  has && flint_history_can_redo (self->history));
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.run", has && self->runs_panel != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.run",
+                                 has && self->runs_panel != NULL && self->run_cancellable == NULL);
 }
 
 /* The placeholder centre until the canvas lands: the nodes as a selectable list. */
@@ -1687,23 +1690,45 @@ show_runs_tab (FlintWindow *self)
     g_settings_set_boolean (self->settings, "bottom-pane-visible", TRUE);
 }
 
+/* The Run button spins, and cannot start another run, until the run is recorded. */
 static void
-submit_run (FlintWindow *self)
+show_submitting (FlintWindow *self,
+                 gboolean     submitting)
 {
-  FlintRunner *runner = flint_runs_panel_get_runner (FLINT_RUNS_PANEL (self->runs_panel));
-  GtkStringObject *item = gtk_drop_down_get_selected_item (self->target_dropdown);
-  const char *target = item ? gtk_string_object_get_string (item) : NULL;
-  g_autofree char *path = self->file ? g_file_get_path (self->file) : NULL;
-  g_autoptr(GError) error = NULL;
-  FlintRun *run;
+  if (self->run_button != NULL)
+    {
+      if (submitting)
+        {
+          GtkWidget *spinner = gtk_spinner_new ();
 
-  if (self->pipeline == NULL || runner == NULL)
+          gtk_spinner_start (GTK_SPINNER (spinner));
+          gtk_button_set_child (GTK_BUTTON (self->run_button), spinner);
+          gtk_widget_set_tooltip_text (self->run_button, _("Preparing the Run…"));
+        }
+      else
+        {
+          gtk_button_set_icon_name (GTK_BUTTON (self->run_button), "media-playback-start-symbolic");
+          gtk_widget_set_tooltip_text (self->run_button, _("Run the Pipeline (Ctrl+R)"));
+        }
+    }
+  update_actions (self);
+}
+
+static void
+on_run_submitted (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr (FlintWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (FlintRun) run = flint_runner_submit_pipeline_finish (FLINT_RUNNER (source), result, &error);
+
+  /* Closing the window cancelled it; it is gone. */
+  if (self->run_cancellable == NULL)
     return;
+  g_clear_object (&self->run_cancellable);
+  show_submitting (self, FALSE);
 
-  /* The runner generates the PySpark from the pipeline in memory and queues it. */
-  run = flint_runner_submit_pipeline (runner, self->pipeline, path,
-                                      g_strcmp0 (target, "local") == 0 ? NULL : target,
-                                      NULL, FLINT_RUN_PRIORITY_NORMAL, &error);
   if (run == NULL)
     {
       /* Translators: %s says why a pipeline could not be run */
@@ -1713,8 +1738,29 @@ submit_run (FlintWindow *self)
       show_toast (self, message);
       return;
     }
-  follow_run (self, run);
+  if (self->pipeline != NULL)
+    follow_run (self, run);
   show_runs_tab (self);
+}
+
+static void
+submit_run (FlintWindow *self)
+{
+  FlintRunner *runner = flint_runs_panel_get_runner (FLINT_RUNS_PANEL (self->runs_panel));
+  GtkStringObject *item = gtk_drop_down_get_selected_item (self->target_dropdown);
+  const char *target = item ? gtk_string_object_get_string (item) : NULL;
+  g_autofree char *path = self->file ? g_file_get_path (self->file) : NULL;
+
+  if (self->pipeline == NULL || runner == NULL || self->run_cancellable != NULL)
+    return;
+
+  /* Generation and the program file in a thread, on a copy of the document as it is now. */
+  self->run_cancellable = g_cancellable_new ();
+  show_submitting (self, TRUE);
+  flint_runner_submit_pipeline_async (runner, self->pipeline, path,
+                                      g_strcmp0 (target, "local") == 0 ? NULL : target,
+                                      NULL, FLINT_RUN_PRIORITY_NORMAL, self->run_cancellable,
+                                      on_run_submitted, g_object_ref (self));
 }
 
 static void
@@ -2256,6 +2302,9 @@ flint_window_dispose (GObject *object)
     flint_preview_session_stop (self->preview_session);
   g_clear_object (&self->preview_session);
   g_clear_pointer (&self->preview_node, g_free);
+  if (self->run_cancellable != NULL)
+    g_cancellable_cancel (self->run_cancellable);
+  g_clear_object (&self->run_cancellable);
   if (self->shown_run != NULL)
     g_signal_handlers_disconnect_by_data (self->shown_run, self);
   g_clear_object (&self->shown_run);
@@ -2322,6 +2371,7 @@ flint_window_class_init (FlintWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/flintspark/Flint/flint-window.ui");
   gtk_widget_class_bind_template_child (widget_class, FlintWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, FlintWindow, run_button);
   gtk_widget_class_bind_template_child (widget_class, FlintWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, FlintWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, FlintWindow, spinner);

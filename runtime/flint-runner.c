@@ -26,6 +26,8 @@ typedef struct
   gboolean     counted;  /* counts against the local limit */
   gboolean     timed_out; /* cancelled by the runner for job.timeout_minutes */
   guint        timeout_minutes; /* 0: none */
+  gboolean     dirty;    /* changed since last written */
+  FlintRunState written_state;
   GCancellable *cancellable;
 } Entry;
 
@@ -42,6 +44,7 @@ struct _FlintRunner
   guint          n_counted;
   guint          dispatch_id;
   guint          timeout_check_id;
+  guint          flush_id;
   FlintRunnerClock clock;
 };
 
@@ -74,13 +77,61 @@ entry_free (Entry *entry)
 }
 
 static void
-run_changed (FlintRun    *run,
-             FlintRunner *self)
+write_run (FlintRunner *self,
+           FlintRun    *run)
 {
   g_autoptr(GError) error = NULL;
 
   if (!flint_run_store_update (self->store, run, &error))
     g_warning ("Cannot record run %s: %s", flint_run_get_id (run), error->message);
+}
+
+static gboolean
+flush_changes (gpointer user_data)
+{
+  FlintRunner *self = user_data;
+  GHashTableIter iter;
+  gpointer value;
+
+  self->flush_id = 0;
+  g_hash_table_iter_init (&iter, self->entries);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Entry *entry = value;
+
+      if (entry->dirty)
+        {
+          entry->dirty = FALSE;
+          write_run (self, entry->run);
+        }
+    }
+  return G_SOURCE_REMOVE;
+}
+
+/* A change of state is written at once, so a crash loses no transition; progress and the
+ * like are written once the change that caused them (one poll of the target) is over, so
+ * a poll that updates many counters costs one write instead of one per counter. */
+static void
+run_changed (FlintRun    *run,
+             FlintRunner *self)
+{
+  Entry *entry = g_hash_table_lookup (self->entries, flint_run_get_id (run));
+
+  if (entry == NULL || entry->run != run || flint_run_get_state (run) != entry->written_state)
+    {
+      if (entry != NULL)
+        {
+          entry->dirty = FALSE;
+          entry->written_state = flint_run_get_state (run);
+        }
+      write_run (self, run);
+    }
+  else
+    {
+      entry->dirty = TRUE;
+      if (self->flush_id == 0)
+        self->flush_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, flush_changes, self, NULL);
+    }
   if (flint_run_get_state (run) == FLINT_RUN_RUNNING && self->timeout_check_id == 0)
     schedule_timeout_check (self, 0);
 }
@@ -96,6 +147,13 @@ flint_runner_dispose (GObject *object)
     {
       GHashTableIter iter;
       gpointer key;
+
+      /* Progress not yet written goes to the store before another process takes over. */
+      if (self->flush_id != 0)
+        {
+          g_clear_handle_id (&self->flush_id, g_source_remove);
+          flush_changes (self);
+        }
 
       /* The runs go on without us; another process may take them over. */
       g_hash_table_iter_init (&iter, self->entries);
@@ -240,6 +298,7 @@ finish_entry (FlintRunner *self,
   entry->counted = FALSE;
   entry->active = FALSE;
   g_ptr_array_remove (self->queue, entry);
+  entry->dirty = FALSE;
   flint_run_store_update (self->store, run, NULL);
   flint_run_store_release (self->store, flint_run_get_id (run), self->owner, NULL);
   g_hash_table_remove (self->entries, flint_run_get_id (run));
@@ -478,6 +537,8 @@ time_out (FlintRunner *self,
   g_object_set_data_full (G_OBJECT (entry->run), "flint-timeout-message", g_strdup (message), g_free);
   /* Recorded before the target is asked, so a crash meanwhile still says why. */
   flint_run_set_message (entry->run, message);
+  entry->dirty = FALSE;
+  write_run (self, entry->run);
   flint_target_cancel_async (entry->target, entry->run, NULL, NULL, NULL);
 }
 
@@ -544,6 +605,7 @@ add_entry (FlintRunner  *self,
   entry->runner = self;
   entry->run = g_object_ref (run);
   entry->target = g_object_ref (target);
+  entry->written_state = flint_run_get_state (run);
   entry->timeout_minutes = run_timeout_minutes (run);
   entry->changed_id = g_signal_connect (run, "changed", G_CALLBACK (run_changed), self);
   g_object_set_data (G_OBJECT (run), "flint-runner", self);
@@ -624,14 +686,17 @@ apply_settings (FlintPipeline *pipeline,
     }
 }
 
-FlintRun *
-flint_runner_submit_pipeline (FlintRunner       *self,
-                              FlintPipeline     *pipeline,
-                              const char        *pipeline_file,
-                              const char        *target_name,
-                              const char        *env,
-                              FlintRunPriority   priority,
-                              GError           **error)
+/* The run of @pipeline with its program written, queued when @enqueue. Without it, this
+ * touches nothing of the runner (safe in a thread on a pipeline no one else uses). */
+static FlintRun *
+prepare_run (FlintRunner       *self,
+             FlintPipeline     *pipeline,
+             const char        *pipeline_file,
+             const char        *target_name,
+             const char        *env,
+             FlintRunPriority   priority,
+             gboolean           enqueue,
+             GError           **error)
 {
   g_autoptr(FlintGeneratedCode) code = NULL;
   g_autoptr(FlintRun) run = NULL;
@@ -741,10 +806,127 @@ flint_runner_submit_pipeline (FlintRunner       *self,
     flint_run_set_program_file (run, path);
   }
 
+  if (!enqueue)
+    return g_steal_pointer (&run);
   if (!flint_runner_enqueue (self, run, NULL, error))
     return NULL;
 
   return run;
+}
+
+FlintRun *
+flint_runner_submit_pipeline (FlintRunner       *self,
+                              FlintPipeline     *pipeline,
+                              const char        *pipeline_file,
+                              const char        *target_name,
+                              const char        *env,
+                              FlintRunPriority   priority,
+                              GError           **error)
+{
+  return prepare_run (self, pipeline, pipeline_file, target_name, env, priority, TRUE, error);
+}
+
+typedef struct
+{
+  FlintCatalog     *catalog;
+  char             *yaml;
+  gsize             length;
+  char             *pipeline_file;
+  char             *target_name;
+  char             *env;
+  FlintRunPriority  priority;
+} SubmitData;
+
+static void
+submit_data_free (SubmitData *data)
+{
+  g_clear_object (&data->catalog);
+  g_free (data->yaml);
+  g_free (data->pipeline_file);
+  g_free (data->target_name);
+  g_free (data->env);
+  g_free (data);
+}
+
+/* In a thread: generation and the program file, on a copy of the document. */
+static void
+submit_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  SubmitData *data = task_data;
+  g_autoptr(FlintPipeline) snapshot = NULL;
+  GError *error = NULL;
+  FlintRun *run;
+
+  snapshot = flint_pipeline_load_from_data (data->catalog, data->yaml, data->length, &error);
+  if (snapshot == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  run = prepare_run (source_object, snapshot, data->pipeline_file, data->target_name, data->env,
+                     data->priority, FALSE, &error);
+  if (run == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, run, g_object_unref);
+}
+
+void
+flint_runner_submit_pipeline_async (FlintRunner         *self,
+                                    FlintPipeline       *pipeline,
+                                    const char          *pipeline_file,
+                                    const char          *target_name,
+                                    const char          *env,
+                                    FlintRunPriority     priority,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  SubmitData *data;
+
+  g_return_if_fail (FLINT_IS_RUNNER (self));
+  g_return_if_fail (FLINT_IS_PIPELINE (pipeline));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, flint_runner_submit_pipeline_async);
+  data = g_new0 (SubmitData, 1);
+  /* The document as it is now: later edits do not reach this run. */
+  data->catalog = g_object_ref (flint_pipeline_get_catalog (pipeline));
+  data->yaml = flint_pipeline_to_yaml (pipeline, &data->length);
+  data->pipeline_file = g_strdup (pipeline_file);
+  data->target_name = g_strdup (target_name);
+  data->env = g_strdup (env);
+  data->priority = priority;
+  g_task_set_task_data (task, data, (GDestroyNotify) submit_data_free);
+  g_task_run_in_thread (task, submit_thread);
+}
+
+FlintRun *
+flint_runner_submit_pipeline_finish (FlintRunner   *self,
+                                     GAsyncResult  *result,
+                                     GError       **error)
+{
+  g_autoptr(FlintRun) run = NULL;
+
+  g_return_val_if_fail (FLINT_IS_RUNNER (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  run = g_task_propagate_pointer (G_TASK (result), error);
+  if (run == NULL)
+    return NULL;
+  /* Recorded and queued here, on the runner's thread, unless cancelled meanwhile. */
+  if (g_cancellable_set_error_if_cancelled (g_task_get_cancellable (G_TASK (result)), error))
+    return NULL;
+  if (!flint_runner_enqueue (self, run, NULL, error))
+    return NULL;
+
+  return g_steal_pointer (&run);
 }
 
 gboolean

@@ -59,6 +59,21 @@ FlintRun      *flint_runner_submit_pipeline    (FlintRunner      *self,
                                                 const char       *env,
                                                 FlintRunPriority  priority,
                                                 GError          **error);
+/* As flint_runner_submit_pipeline, with generation and the program file in a thread on a
+ * copy of @pipeline taken now; _finish records and queues the run (a new reference), unless
+ * @cancellable was cancelled. */
+void           flint_runner_submit_pipeline_async  (FlintRunner         *self,
+                                                    FlintPipeline       *pipeline,
+                                                    const char          *pipeline_file,
+                                                    const char          *target_name,
+                                                    const char          *env,
+                                                    FlintRunPriority     priority,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+FlintRun      *flint_runner_submit_pipeline_finish (FlintRunner         *self,
+                                                    GAsyncResult        *result,
+                                                    GError             **error);
 /* Records and queues @run, whose target settings are set; writes @program (Python) to
  * its run directory first unless it already has a program file. */
 gboolean       flint_runner_enqueue            (FlintRunner      *self,

@@ -437,14 +437,53 @@ choose_target (FlintWindow *window,
   g_assert_not_reached ();
 }
 
+static GtkWidget *
+find_action_button (GtkWidget  *widget,
+                    const char *action)
+{
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_action_button (child, action);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+typedef struct
+{
+  FlintWindow *window;
+  FlintRun    *before;
+} ShownData;
+
+static gboolean
+check_shown_changed (gpointer data)
+{
+  ShownData *shown = data;
+
+  return flint_window_get_shown_run (shown->window) != shown->before;
+}
+
+/* Run, as the button does: it spins (and cannot start a second run) until the run is
+ * recorded, the generation happening off the UI thread. */
 static FlintRun *
 run_from_window (FlintWindow *window)
 {
-  FlintRun *before = flint_window_get_shown_run (window);
+  ShownData shown = { window, flint_window_get_shown_run (window) };
+  GtkWidget *button = find_action_button (GTK_WIDGET (window), "win.run");
 
+  g_assert_nonnull (button);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL));
+  g_assert_true (GTK_IS_SPINNER (gtk_button_get_child (GTK_BUTTON (button))));
+  g_assert_false (gtk_widget_get_sensitive (button) && gtk_widget_is_sensitive (button));
+  g_assert_true (flint_window_get_shown_run (window) == shown.before);
+  g_assert_true (wait_for (check_shown_changed, &shown));
   settle (50);
-  g_assert_true (flint_window_get_shown_run (window) != before);
+  g_assert_true (gtk_widget_is_sensitive (button));
+  g_assert_false (GTK_IS_SPINNER (gtk_button_get_child (GTK_BUTTON (button))));
   return flint_window_get_shown_run (window);
 }
 
