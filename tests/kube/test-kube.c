@@ -106,6 +106,9 @@ write_pipeline (const char *name,
 
   g_string_replace (s, "name: small-join", "name: kube-test", 1);
   g_string_replace (s, "conf: {spark.sql.shuffle.partitions: \"2\", spark.ui.showConsoleProgress: \"false\"}", conf, 1);
+  g_string_replace (s, "  retries: 0\n",
+                    "  retries: 0\n  executor: {instances: 1, memory: 1g}\n"
+                    "  environments:\n    big: {executor: {instances: 3, memory: 3g}}\n", 1);
   g_string_replace (s, "    local: {kind: local, master: \"local[1]\"}",
                     "    k8s: {kind: kubernetes, namespace: spark-jobs, image: \"apache/spark:4.0.1\"}", 1);
   text = g_string_free (s, FALSE);
@@ -236,8 +239,9 @@ make_runner (FlintTarget *target)
 }
 
 static FlintRun *
-submit (FlintRunner *runner,
-        const char  *pipeline_path)
+submit_env (FlintRunner *runner,
+            const char  *pipeline_path,
+            const char  *environment)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GFile) file = g_file_new_for_path (pipeline_path);
@@ -245,9 +249,16 @@ submit (FlintRunner *runner,
   FlintRun *run;
 
   g_assert_no_error (error);
-  run = flint_runner_submit_pipeline (runner, pipeline, pipeline_path, "k8s", NULL, FLINT_RUN_PRIORITY_NORMAL, &error);
+  run = flint_runner_submit_pipeline (runner, pipeline, pipeline_path, "k8s", environment, FLINT_RUN_PRIORITY_NORMAL, &error);
   g_assert_no_error (error);
   return g_object_ref (run);
+}
+
+static FlintRun *
+submit (FlintRunner *runner,
+        const char  *pipeline_path)
+{
+  return submit_env (runner, pipeline_path, NULL);
 }
 
 static void
@@ -351,6 +362,32 @@ test_complete (void)
   logs = read_logs (target, run);
   if (strstr (logs, last_line) == NULL)
     g_error ("the driver's log lacks “%s”: %s", last_line, logs);
+}
+
+/* Submitted with --env big: the SparkApplication is the one `flint-cli export --env big`
+ * writes, with the environment's executor; the run keeps the environment. */
+static void
+test_environment (void)
+{
+  g_autofree char *path = write_pipeline ("environment", "complete", "1");
+  g_autoptr(FlintTarget) target = make_target (NULL, 0);
+  g_autoptr(FlintRunner) runner = make_runner (target);
+  g_autoptr(FlintRun) run = submit_env (runner, path, "big");
+  g_autofree char *name = flint_kube_target_dup_app_name (run);
+  g_autofree char *app_path = g_strdup_printf ("/apis/sparkoperator.k8s.io/v1beta2/namespaces/spark-jobs/sparkapplications/%s", name);
+  g_autoptr(JsonNode) app = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *executor;
+
+  g_assert_true (finishes (run, 60));
+  g_assert_cmpstr (flint_run_state_to_string (flint_run_get_state (run)), ==, "succeeded");
+  g_assert_cmpstr (flint_run_get_environment (run), ==, "big");
+
+  app = kube_get (app_path, &error);
+  g_assert_no_error (error);
+  executor = json_object_get_object_member (json_object_get_object_member (json_node_get_object (app), "spec"), "executor");
+  g_assert_cmpint (json_object_get_int_member (executor, "instances"), ==, 3);
+  g_assert_cmpstr (json_object_get_string_member (executor, "memory"), ==, "3g");
 }
 
 static void
@@ -766,6 +803,7 @@ main (int   argc,
   flint_kube_target_register ();
 
   g_test_add_func ("/kube/complete", test_complete);
+  g_test_add_func ("/kube/environment", test_environment);
   g_test_add_func ("/kube/fail", test_fail);
   g_test_add_func ("/kube/submit-twice-and-cancel", test_submit_twice_and_cancel);
   g_test_add_func ("/kube/apiserver-restart", test_apiserver_restart);
