@@ -566,3 +566,50 @@ flint_run_store_release (FlintRunStore  *self,
 
   return set_owner (self, run_id, NULL, owner, TRUE, error);
 }
+
+gboolean
+flint_run_store_claim_slot (FlintRunStore  *self,
+                            const char     *run_id,
+                            const char     *owner,
+                            guint           max,
+                            GError        **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  guint taken = 0;
+  int rc;
+
+  g_return_val_if_fail (FLINT_IS_RUN_STORE (self), FALSE);
+  g_return_val_if_fail (run_id != NULL && owner != NULL, FALSE);
+
+  /* Counting and taking in one write transaction: two processes never both see a free slot. */
+  if (!exec (self, "BEGIN IMMEDIATE", error))
+    return FALSE;
+
+  sqlite3_prepare_v2 (self->db,
+                      "SELECT owner FROM runs WHERE state IN ('submitting', 'running') AND id != ?1 "
+                      "AND target_kind = (SELECT target_kind FROM runs WHERE id = ?1)", -1, &stmt, NULL);
+  sqlite3_bind_text (stmt, 1, run_id, -1, SQLITE_TRANSIENT);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    /* A slot whose owner died is free again, as its run is for claim. */
+    if (owner_alive (column_text (stmt, 0)))
+      taken++;
+  sqlite3_finalize (stmt);
+
+  if (taken >= max)
+    return exec (self, "ROLLBACK", error) && FALSE;
+
+  sqlite3_prepare_v2 (self->db, "UPDATE runs SET state = 'submitting', owner = ?2 WHERE id = ?1",
+                      -1, &stmt, NULL);
+  sqlite3_bind_text (stmt, 1, run_id, -1, SQLITE_TRANSIENT);
+  bind_text (stmt, 2, owner);
+  rc = sqlite3_step (stmt);
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      sql_error (self, error, run_id);
+      exec (self, "ROLLBACK", NULL);
+      return FALSE;
+    }
+
+  return exec (self, "COMMIT", error);
+}

@@ -70,6 +70,15 @@ gboolean       flint_run_store_release    (FlintRunStore  *self,
                                            const char     *run_id,
                                            const char     *owner,
                                            GError        **error);
+/* Makes @owner follow the queued run @run_id and records it as submitting, if fewer than
+ * @max runs of its target kind are submitting or running under a live owner, in one
+ * transaction: the concurrency limit holds across the processes sharing the store. FALSE
+ * without error when the limit is reached. */
+gboolean       flint_run_store_claim_slot (FlintRunStore  *self,
+                                           const char     *run_id,
+                                           const char     *owner,
+                                           guint           max,
+                                           GError        **error);
 /* The owner, or NULL. */
 char          *flint_run_store_dup_owner  (FlintRunStore  *self,
                                            const char     *run_id);

@@ -45,6 +45,7 @@ struct _FlintRunner
   guint          dispatch_id;
   guint          timeout_check_id;
   guint          flush_id;
+  guint          slot_poll_id;  /* looks at the store again while other processes hold the slots */
   FlintRunnerClock clock;
 };
 
@@ -143,6 +144,7 @@ flint_runner_dispose (GObject *object)
 
   g_clear_handle_id (&self->dispatch_id, g_source_remove);
   g_clear_handle_id (&self->timeout_check_id, g_source_remove);
+  g_clear_handle_id (&self->slot_poll_id, g_source_remove);
   if (self->entries != NULL)
     {
       GHashTableIter iter;
@@ -449,11 +451,23 @@ compare_entries (gconstpointer a,
   return ca < cb ? -1 : ca > cb;
 }
 
-static void
+static gboolean
+slot_poll (gpointer user_data)
+{
+  FlintRunner *self = user_data;
+
+  self->slot_poll_id = 0;
+  schedule_dispatch (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* FALSE: the entry waits, all local slots of the store are taken (by any process). */
+static gboolean
 start_entry (FlintRunner *self,
              Entry       *entry)
 {
   g_autoptr(FlintRun) stored = NULL;
+  g_autoptr(GError) error = NULL;
 
   /* Another process (flint-cli cancel) may have cancelled it while it waited. */
   stored = flint_run_store_lookup (self->store, flint_run_get_id (entry->run), NULL);
@@ -462,12 +476,21 @@ start_entry (FlintRunner *self,
       flint_run_set_message (entry->run, flint_run_get_message (stored));
       flint_run_set_state (entry->run, FLINT_RUN_CANCELLED);
       finish_entry (self, entry);
-      return;
+      return TRUE;
     }
 
-  entry->active = TRUE;
   if (flint_target_get_flags (entry->target) & FLINT_TARGET_FLAGS_LOCAL)
     {
+      if (!flint_run_store_claim_slot (self->store, flint_run_get_id (entry->run), self->owner,
+                                       self->max_concurrent, &error))
+        {
+          if (error != NULL)
+            g_warning ("Cannot take a slot for run %s: %s", flint_run_get_id (entry->run), error->message);
+          /* Slots free in other processes without telling us: look again in a while. */
+          if (self->slot_poll_id == 0)
+            self->slot_poll_id = g_timeout_add_seconds (2, slot_poll, self);
+          return FALSE;
+        }
       entry->counted = TRUE;
       self->n_counted++;
     }
@@ -475,13 +498,16 @@ start_entry (FlintRunner *self,
   entry->cancellable = g_cancellable_new ();
   /* Recorded as submitting before the target sends anything. */
   flint_run_set_state (entry->run, FLINT_RUN_SUBMITTING);
+  entry->active = TRUE;
   flint_target_submit_async (entry->target, entry->run, entry->cancellable, submitted, g_object_ref (entry->run));
+  return TRUE;
 }
 
 static gboolean
 dispatch (gpointer user_data)
 {
   FlintRunner *self = user_data;
+  gboolean blocked = FALSE;
 
   self->dispatch_id = 0;
   g_ptr_array_sort (self->queue, compare_entries);
@@ -491,13 +517,18 @@ dispatch (gpointer user_data)
       Entry *entry = g_ptr_array_index (self->queue, i);
       gboolean local = (flint_target_get_flags (entry->target) & FLINT_TARGET_FLAGS_LOCAL) != 0;
 
-      if (local && self->n_counted >= self->max_concurrent)
+      if (local && (blocked || self->n_counted >= self->max_concurrent))
         {
           i++;
           continue;
         }
       g_ptr_array_remove_index (self->queue, i);
-      start_entry (self, entry);
+      if (!start_entry (self, entry))
+        {
+          g_ptr_array_insert (self->queue, i, entry);
+          blocked = TRUE;
+          i++;
+        }
     }
 
   return G_SOURCE_REMOVE;

@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include "flint-runtime.h"
 
@@ -446,6 +447,126 @@ test_retry (Fixture       *fixture,
   g_assert_cmpuint (submitted->len, ==, 2);
 }
 
+/* Progress goes to the store once per look, a change of state at once. */
+static void
+test_coalesced_writes (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(FlintRun) run = add_run (fixture->runner, "a", FLINT_RUN_PRIORITY_NORMAL);
+  FlintNodeProgress p = { .node_id = (char *) "sink", .jobs_total = 1, .stages_total = 2, .tasks_total = 10 };
+  const FlintNodeProgress *found;
+
+  settle ();
+  for (guint i = 1; i <= 10; i++)
+    {
+      p.tasks_done = i;
+      flint_run_update_progress (run, &p);
+    }
+  {
+    g_autoptr(FlintRun) before = stored (fixture, run);
+
+    g_assert_cmpint (flint_run_get_state (before), ==, FLINT_RUN_RUNNING);
+    found = flint_run_lookup_progress (before, "sink");
+    g_assert_true (found == NULL || found->tasks_done == 0);
+  }
+  settle ();
+  {
+    g_autoptr(FlintRun) after = stored (fixture, run);
+
+    found = flint_run_lookup_progress (after, "sink");
+    g_assert_nonnull (found);
+    g_assert_cmpint (found->tasks_done, ==, 10);
+  }
+
+  /* The end is written before anything else runs. */
+  fake_end (flint_run_get_id (run), FLINT_RUN_FAILED, "boom");
+  {
+    g_autoptr(FlintRun) ended = stored (fixture, run);
+
+    g_assert_cmpint (flint_run_get_state (ended), ==, FLINT_RUN_FAILED);
+    g_assert_cmpstr (flint_run_get_message (ended), ==, "boom");
+  }
+  settle ();
+}
+
+/* The designer and a flint-cli in a terminal share one limit through the store. */
+static void
+test_limit_across_runners (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlintRunStore) store2 = flint_run_store_new (fixture->path, &error);
+  g_autoptr(FlintRunner) runner2 = NULL;
+  g_autoptr(FlintRun) a = NULL;
+  g_autoptr(FlintRun) b = NULL;
+  g_autoptr(FlintRun) b_stored = NULL;
+  gint64 deadline;
+
+  g_assert_no_error (error);
+  runner2 = flint_runner_new (store2);
+  a = add_run (fixture->runner, "a", FLINT_RUN_PRIORITY_NORMAL);
+  settle ();
+  g_assert_cmpint (flint_run_get_state (a), ==, FLINT_RUN_RUNNING);
+
+  /* The other runner's limit is 1 too, and the one slot is taken. */
+  b = add_run (runner2, "b", FLINT_RUN_PRIORITY_CRITICAL);
+  settle ();
+  g_assert_cmpuint (submitted->len, ==, 1);
+  b_stored = stored (fixture, b);
+  g_assert_cmpint (flint_run_get_state (b_stored), ==, FLINT_RUN_QUEUED);
+  g_assert_cmpuint (flint_runner_get_n_queued (runner2), ==, 1);
+
+  /* When a ends in the first runner, the second one notices and starts b. */
+  fake_end (flint_run_get_id (a), FLINT_RUN_SUCCEEDED, NULL);
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (submitted->len < 2 && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (submitted->len, ==, 2);
+  g_assert_cmpstr (g_ptr_array_index (submitted, 1), ==, flint_run_get_id (b));
+  settle ();
+  g_assert_cmpint (flint_run_get_state (b), ==, FLINT_RUN_RUNNING);
+
+  fake_end (flint_run_get_id (b), FLINT_RUN_SUCCEEDED, NULL);
+  settle ();
+  g_clear_object (&runner2);
+}
+
+/* A slot held by a process that died is free again. */
+static void
+test_limit_dead_owner (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlintRun) orphan = flint_run_new ("orphan", "fake1", "fake");
+  g_autoptr(FlintRun) alive = flint_run_new ("alive", "fake1", "fake");
+  g_autoptr(FlintRun) a = NULL;
+
+  flint_run_restore_state (orphan, FLINT_RUN_RUNNING);
+  g_assert_true (flint_run_store_insert (fixture->store, orphan, &error));
+  g_assert_true (flint_run_store_claim (fixture->store, flint_run_get_id (orphan), "999999999:gone", &error));
+  g_assert_no_error (error);
+
+  a = add_run (fixture->runner, "a", FLINT_RUN_PRIORITY_NORMAL);
+  settle ();
+  g_assert_cmpuint (submitted->len, ==, 1);
+
+  /* A live owner's run (this process's pid) does hold the slot. */
+  fake_end (flint_run_get_id (a), FLINT_RUN_SUCCEEDED, NULL);
+  settle ();
+  flint_run_restore_state (alive, FLINT_RUN_RUNNING);
+  g_assert_true (flint_run_store_insert (fixture->store, alive, &error));
+  {
+    g_autofree char *owner = g_strdup_printf ("%d:other", (int) getpid ());
+
+    g_assert_true (flint_run_store_claim (fixture->store, flint_run_get_id (alive), owner, &error));
+  }
+  g_clear_object (&a);
+  a = add_run (fixture->runner, "b", FLINT_RUN_PRIORITY_NORMAL);
+  settle ();
+  g_assert_cmpuint (submitted->len, ==, 1);
+  g_assert_cmpint (flint_run_get_state (a), ==, FLINT_RUN_QUEUED);
+}
+
 static gint64
 test_clock (void)
 {
@@ -626,10 +747,13 @@ main (int   argc,
   ADD ("/runtime/store/resume", test_resume);
   ADD ("/runtime/queue/priorities", test_priorities);
   ADD ("/runtime/queue/limit", test_limit);
+  ADD ("/runtime/queue/limit-across-runners", test_limit_across_runners);
+  ADD ("/runtime/queue/limit-dead-owner", test_limit_dead_owner);
   ADD ("/runtime/queue/cancel-queued", test_cancel_queued);
   ADD ("/runtime/queue/cancel-running", test_cancel_running);
   ADD ("/runtime/queue/retry", test_retry);
   ADD ("/runtime/queue/timeout", test_timeout);
+  ADD ("/runtime/store/coalesced-writes", test_coalesced_writes);
   ADD ("/runtime/queue/timeout-resume", test_timeout_resume);
 #undef ADD
   g_test_add_func ("/runtime/target/descriptions", test_descriptions);
