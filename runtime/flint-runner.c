@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "flint-codegen.h"
+#include "flint-job-settings.h"
 #include "flint-local-target.h"
 #include "flint-paths.h"
 #include "flint-runner.h"
@@ -696,10 +697,10 @@ flint_runner_enqueue (FlintRunner  *self,
   return TRUE;
 }
 
-/* Job settings of environment @env over the job's own, map by map. */
+/* Job settings of environment @env over the job's own, merged as an export merges them.
+ * Whole top-level settings: a key below them may hold dots (conf: spark.sql.…). */
 static void
 apply_settings (FlintPipeline *pipeline,
-                const char    *prefix,
                 JsonObject    *settings)
 {
   g_autoptr(GList) names = json_object_get_members (settings);
@@ -707,13 +708,17 @@ apply_settings (FlintPipeline *pipeline,
   for (const GList *l = names; l; l = l->next)
     {
       JsonNode *value = json_object_get_member (settings, l->data);
-      g_autofree char *path = prefix ? g_strconcat (prefix, ".", l->data, NULL) : g_strdup (l->data);
-      JsonNode *current = flint_pipeline_get_job_setting (pipeline, path);
+      JsonNode *current = flint_pipeline_get_job_setting (pipeline, l->data);
 
       if (JSON_NODE_HOLDS_OBJECT (value) && current != NULL && JSON_NODE_HOLDS_OBJECT (current))
-        apply_settings (pipeline, path, json_node_get_object (value));
+        {
+          JsonNode *merged = json_node_copy (current);
+
+          flint_job_settings_merge (json_node_get_object (merged), json_node_get_object (value));
+          flint_pipeline_take_job_setting (pipeline, l->data, merged);
+        }
       else
-        flint_pipeline_take_job_setting (pipeline, path, json_node_copy (value));
+        flint_pipeline_take_job_setting (pipeline, l->data, json_node_copy (value));
     }
 }
 
@@ -753,7 +758,7 @@ prepare_run (FlintRunner       *self,
           return NULL;
         }
       settings = json_node_copy (settings);
-      apply_settings (pipeline, NULL, json_node_get_object (settings));
+      apply_settings (pipeline, json_node_get_object (settings));
       json_node_unref (settings);
     }
 

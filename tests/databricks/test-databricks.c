@@ -47,8 +47,9 @@ static const char pipeline_text[] =
   "job:\n"
   "  mode: batch\n"
   "  retries: 0\n"
+  "  conf: {spark.sql.shuffle.partitions: \"8\"}\n"
   "  environments:\n"
-  "    big: {targets: {dbx: {node_type: m5.2xlarge, workers: 5}}}\n"
+  "    big: {conf: {spark.sql.shuffle.partitions: \"64\"}, targets: {dbx: {node_type: m5.2xlarge, workers: 5}}}\n"
   "  targets:\n"
   "    dbx: {kind: databricks, host: \"HOST\", workspace_path: /Workspace/Users/ci@example.com/flint, "
   "node_type: i3.xlarge, workers: 2}\n"
@@ -416,6 +417,8 @@ test_environment (Fixture       *fixture,
   cluster = json_object_get_object_member (json_array_get_object_element (json_object_get_array_member (body, "tasks"), 0),
                                            "new_cluster");
   g_assert_cmpstr (json_object_get_string_member (cluster, "node_type_id"), ==, "m5.2xlarge");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (cluster, "spark_conf"),
+                                                  "spark.sql.shuffle.partitions"), ==, "64");
   g_assert_cmpint (json_object_get_int_member (cluster, "num_workers"), ==, 5);
   g_assert_cmpstr (json_object_get_string_member (body, "run_name"), ==, "small-join (big)");
 }
