@@ -1598,10 +1598,12 @@ node_progress_state (FlintRun                *run,
 
   if (p->jobs_failed > 0)
     return FLINT_CANVAS_PROGRESS_FAILED;
-  if (complete || state == FLINT_RUN_SUCCEEDED)
+  if (complete)
     return FLINT_CANVAS_PROGRESS_SUCCEEDED;
   switch (state)
     {
+    case FLINT_RUN_SUCCEEDED:
+      return FLINT_CANVAS_PROGRESS_SUCCEEDED;
     case FLINT_RUN_QUEUED:
     case FLINT_RUN_SUBMITTING:
       return FLINT_CANVAS_PROGRESS_QUEUED;
