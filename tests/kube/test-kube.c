@@ -107,7 +107,9 @@ write_pipeline (const char *name,
   g_string_replace (s, "name: small-join", "name: kube-test", 1);
   g_string_replace (s, "conf: {spark.sql.shuffle.partitions: \"2\", spark.ui.showConsoleProgress: \"false\"}", conf, 1);
   g_string_replace (s, "  retries: 0\n",
-                    "  retries: 0\n  executor: {instances: 1, memory: 1g}\n"
+                    /* A timeout far beyond any test's run: the runner keeps it with the
+                     * run's target settings, and the spec must still be built from them. */
+                    "  retries: 0\n  timeout_minutes: 30\n  executor: {instances: 1, memory: 1g}\n"
                     "  environments:\n    big: {executor: {instances: 3, memory: 3g}}\n", 1);
   g_string_replace (s, "    local: {kind: local, master: \"local[1]\"}",
                     "    k8s: {kind: kubernetes, namespace: spark-jobs, image: \"apache/spark:4.0.1\"}", 1);
