@@ -503,6 +503,33 @@ owner_alive (const char *owner)
   return kill ((pid_t) pid, 0) == 0 || errno == EPERM;
 }
 
+/* Inside a BEGIN IMMEDIATE transaction: runs @sql (?1 the run, ?2 the owner) and commits,
+ * or rolls back on failure. */
+static gboolean
+update_owner_and_commit (FlintRunStore  *self,
+                         const char     *sql,
+                         const char     *run_id,
+                         const char     *owner,
+                         GError        **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL);
+  sqlite3_bind_text (stmt, 1, run_id, -1, SQLITE_TRANSIENT);
+  bind_text (stmt, 2, owner);
+  rc = sqlite3_step (stmt);
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      sql_error (self, error, run_id);
+      exec (self, "ROLLBACK", NULL);
+      return FALSE;
+    }
+
+  return exec (self, "COMMIT", error);
+}
+
 static gboolean
 set_owner (FlintRunStore  *self,
            const char     *run_id,
@@ -512,9 +539,7 @@ set_owner (FlintRunStore  *self,
            GError        **error)
 {
   g_autofree char *current = NULL;
-  sqlite3_stmt *stmt = NULL;
   gboolean ok;
-  int rc;
 
   if (!exec (self, "BEGIN IMMEDIATE", error))
     return FALSE;
@@ -528,19 +553,7 @@ set_owner (FlintRunStore  *self,
   if (!ok)
     return exec (self, "ROLLBACK", error) && FALSE;
 
-  sqlite3_prepare_v2 (self->db, "UPDATE runs SET owner = ?2 WHERE id = ?1", -1, &stmt, NULL);
-  sqlite3_bind_text (stmt, 1, run_id, -1, SQLITE_TRANSIENT);
-  bind_text (stmt, 2, owner);
-  rc = sqlite3_step (stmt);
-  sqlite3_finalize (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      sql_error (self, error, run_id);
-      exec (self, "ROLLBACK", NULL);
-      return FALSE;
-    }
-
-  return exec (self, "COMMIT", error);
+  return update_owner_and_commit (self, "UPDATE runs SET owner = ?2 WHERE id = ?1", run_id, owner, error);
 }
 
 gboolean
@@ -576,7 +589,6 @@ flint_run_store_claim_slot (FlintRunStore  *self,
 {
   sqlite3_stmt *stmt = NULL;
   guint taken = 0;
-  int rc;
 
   g_return_val_if_fail (FLINT_IS_RUN_STORE (self), FALSE);
   g_return_val_if_fail (run_id != NULL && owner != NULL, FALSE);
@@ -598,18 +610,6 @@ flint_run_store_claim_slot (FlintRunStore  *self,
   if (taken >= max)
     return exec (self, "ROLLBACK", error) && FALSE;
 
-  sqlite3_prepare_v2 (self->db, "UPDATE runs SET state = 'submitting', owner = ?2 WHERE id = ?1",
-                      -1, &stmt, NULL);
-  sqlite3_bind_text (stmt, 1, run_id, -1, SQLITE_TRANSIENT);
-  bind_text (stmt, 2, owner);
-  rc = sqlite3_step (stmt);
-  sqlite3_finalize (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      sql_error (self, error, run_id);
-      exec (self, "ROLLBACK", NULL);
-      return FALSE;
-    }
-
-  return exec (self, "COMMIT", error);
+  return update_owner_and_commit (self, "UPDATE runs SET state = 'submitting', owner = ?2 WHERE id = ?1",
+                                  run_id, owner, error);
 }
