@@ -805,6 +805,7 @@ on_program_loaded (GObject      *source,
   flint_run_set_priority (run, flint_run_get_priority (old));
   flint_run_set_max_attempts (run, flint_run_get_max_attempts (old));
   flint_run_set_retry_backoff (run, flint_run_get_retry_backoff (old));
+  flint_run_set_timeout_minutes (run, flint_run_get_timeout_minutes (old));
   progress = flint_run_get_progress (old);
   for (guint i = 0; i < progress->len; i++)
     {

@@ -278,13 +278,7 @@ build_documents (FlintKubeTarget  *self,
 
       target_config = json_from_string (flint_run_get_target_config (run), NULL);
       if (target_config != NULL && JSON_NODE_HOLDS_OBJECT (target_config))
-        {
-          JsonNode *copy = json_node_copy (target_config);
-
-          /* The runner keeps job.timeout_minutes there for itself; it is no target setting. */
-          json_object_remove_member (json_node_get_object (copy), "timeout_minutes");
-          flint_pipeline_take_job_setting (pipeline, setting, copy);
-        }
+        flint_pipeline_take_job_setting (pipeline, setting, json_node_copy (target_config));
     }
 
   if (!g_file_get_contents (flint_run_get_program_file (run), &code, NULL, error))

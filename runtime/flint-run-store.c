@@ -34,7 +34,7 @@ G_DEFINE_QUARK (flint-run-store-error-quark, flint_run_store_error)
 #define COLUMNS \
   "id, pipeline_name, pipeline_file, target_name, target_kind, target_config, state, priority, " \
   "created_at, started_at, finished_at, updated_at, ui_url, external_id, target_data, attempt, " \
-  "max_attempts, retry_backoff, message, run_dir, program_file, progress, environment"
+  "max_attempts, retry_backoff, message, run_dir, program_file, progress, environment, timeout_minutes"
 
 static const char schema_v1[] =
   "CREATE TABLE runs ("
@@ -146,6 +146,16 @@ migrate (FlintRunStore  *self,
           return FALSE;
         }
     }
+  /* 3: job.timeout_minutes, so a timeout holds after a restart; older runs had none (0). */
+  if (version < 3)
+    {
+      if (!exec (self, "ALTER TABLE runs ADD COLUMN timeout_minutes INTEGER NOT NULL DEFAULT 0", error) ||
+          !exec (self, "PRAGMA user_version = 3", error))
+        {
+          exec (self, "ROLLBACK", NULL);
+          return FALSE;
+        }
+    }
 
   return exec (self, "COMMIT", error);
 }
@@ -246,6 +256,7 @@ bind_run (sqlite3_stmt *stmt,
   bind_text (stmt, 21, flint_run_get_program_file (run));
   bind_text (stmt, 22, progress_text);
   bind_text (stmt, 23, flint_run_get_environment (run));
+  sqlite3_bind_int (stmt, 24, flint_run_get_timeout_minutes (run));
 }
 
 static gboolean
@@ -299,7 +310,7 @@ flint_run_store_insert (FlintRunStore  *self,
 
   return write_run (self, run,
                     "INSERT INTO runs (" COLUMNS ") VALUES "
-                    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
+                    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)",
                     FALSE, error);
 }
 
@@ -316,7 +327,7 @@ flint_run_store_update (FlintRunStore  *self,
                     "target_config = ?6, state = ?7, priority = ?8, created_at = ?9, started_at = ?10, "
                     "finished_at = ?11, updated_at = ?12, ui_url = ?13, external_id = ?14, target_data = ?15, "
                     "attempt = ?16, max_attempts = ?17, retry_backoff = ?18, message = ?19, run_dir = ?20, "
-                    "program_file = ?21, progress = ?22, environment = ?23 WHERE id = ?1",
+                    "program_file = ?21, progress = ?22, environment = ?23, timeout_minutes = ?24 WHERE id = ?1",
                     TRUE, error);
 }
 
@@ -358,6 +369,7 @@ read_run (sqlite3_stmt *stmt)
   flint_run_set_attempt (run, sqlite3_column_int (stmt, 15));
   flint_run_set_max_attempts (run, sqlite3_column_int (stmt, 16));
   flint_run_set_retry_backoff (run, sqlite3_column_int (stmt, 17));
+  flint_run_set_timeout_minutes (run, sqlite3_column_int (stmt, 23));
   flint_run_set_message (run, column_text (stmt, 18));
   flint_run_set_run_dir (run, column_text (stmt, 19));
   flint_run_set_program_file (run, column_text (stmt, 20));

@@ -16,7 +16,7 @@
 
 G_BEGIN_DECLS
 
-#define FLINT_RUN_STORE_SCHEMA_VERSION 2
+#define FLINT_RUN_STORE_SCHEMA_VERSION 3
 
 #define FLINT_RUN_STORE_ERROR (flint_run_store_error_quark ())
 

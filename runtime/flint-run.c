@@ -38,6 +38,7 @@ struct _FlintRun
   guint             attempt;
   guint             max_attempts;
   guint             retry_backoff;
+  guint             timeout_minutes;
   char             *message;
   char             *run_dir;
   char             *program_file;
@@ -316,6 +317,7 @@ GETTER (JsonObject *, target_data)
 GETTER (guint, attempt)
 GETTER (guint, max_attempts)
 GETTER (guint, retry_backoff)
+GETTER (guint, timeout_minutes)
 GETTER (const char *, message)
 GETTER (const char *, run_dir)
 GETTER (const char *, program_file)
@@ -332,6 +334,7 @@ STRING_SETTER (program_file)
 UINT_SETTER (attempt)
 UINT_SETTER (max_attempts)
 UINT_SETTER (retry_backoff)
+UINT_SETTER (timeout_minutes)
 
 void
 flint_run_set_priority (FlintRun         *self,

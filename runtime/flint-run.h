@@ -123,6 +123,10 @@ void              flint_run_set_max_attempts     (FlintRun         *self,
 guint             flint_run_get_retry_backoff    (FlintRun         *self);
 void              flint_run_set_retry_backoff    (FlintRun         *self,
                                                   guint             seconds);
+/* job.timeout_minutes: how long one attempt may run; 0 for no limit. */
+guint             flint_run_get_timeout_minutes  (FlintRun         *self);
+void              flint_run_set_timeout_minutes  (FlintRun         *self,
+                                                  guint             timeout_minutes);
 
 /* Why it failed, was lost or is waiting; NULL when there is nothing to say. */
 const char       *flint_run_get_message          (FlintRun         *self);

@@ -542,20 +542,6 @@ schedule_dispatch (FlintRunner *self)
     self->dispatch_id = g_idle_add (dispatch, self);
 }
 
-/* job.timeout_minutes, kept in the run's recorded target settings so it survives a restart. */
-static guint
-run_timeout_minutes (FlintRun *run)
-{
-  g_autoptr(JsonNode) config = NULL;
-
-  if (flint_run_get_target_config (run) != NULL)
-    config = json_from_string (flint_run_get_target_config (run), NULL);
-  if (config == NULL || !JSON_NODE_HOLDS_OBJECT (config))
-    return 0;
-  return (guint) CLAMP (json_object_get_int_member_with_default (json_node_get_object (config),
-                                                                 "timeout_minutes", 0), 0, G_MAXINT32);
-}
-
 static void
 time_out (FlintRunner *self,
           Entry       *entry)
@@ -638,7 +624,7 @@ add_entry (FlintRunner  *self,
   entry->run = g_object_ref (run);
   entry->target = g_object_ref (target);
   entry->written_state = flint_run_get_state (run);
-  entry->timeout_minutes = run_timeout_minutes (run);
+  entry->timeout_minutes = flint_run_get_timeout_minutes (run);
   entry->changed_id = g_signal_connect (run, "changed", G_CALLBACK (run_changed), self);
   g_object_set_data (G_OBJECT (run), "flint-runner", self);
   g_hash_table_replace (self->entries, g_strdup (flint_run_get_id (run)), entry);
@@ -800,9 +786,6 @@ prepare_run (FlintRunner       *self,
       absolute = g_canonicalize_filename (pipeline_file, NULL);
       flint_run_set_pipeline_file (run, absolute);
     }
-  setting = flint_pipeline_get_job_setting (pipeline, "timeout_minutes");
-  if (setting != NULL && JSON_NODE_HOLDS_VALUE (setting) && json_node_get_int (setting) > 0)
-    json_object_set_int_member (json_node_get_object (config), "timeout_minutes", json_node_get_int (setting));
   config_text = json_to_string (config, FALSE);
   flint_run_set_target_config (run, config_text);
   flint_run_set_environment (run, env);
@@ -814,6 +797,9 @@ prepare_run (FlintRunner       *self,
   setting = flint_pipeline_get_job_setting (pipeline, "retry_backoff_seconds");
   if (setting != NULL && JSON_NODE_HOLDS_VALUE (setting))
     flint_run_set_retry_backoff (run, (guint) CLAMP (json_node_get_int (setting), 0, 86400));
+  setting = flint_pipeline_get_job_setting (pipeline, "timeout_minutes");
+  if (setting != NULL && JSON_NODE_HOLDS_VALUE (setting) && json_node_get_int (setting) > 0)
+    flint_run_set_timeout_minutes (run, (guint) MIN (json_node_get_int (setting), G_MAXINT32));
 
   /* Sinks carry the job descriptions: they are the nodes progress is reported for. */
   nodes = flint_pipeline_get_nodes (pipeline);

@@ -107,8 +107,8 @@ write_pipeline (const char *name,
   g_string_replace (s, "name: small-join", "name: kube-test", 1);
   g_string_replace (s, "conf: {spark.sql.shuffle.partitions: \"2\", spark.ui.showConsoleProgress: \"false\"}", conf, 1);
   g_string_replace (s, "  retries: 0\n",
-                    /* A timeout far beyond any test's run: the runner keeps it with the
-                     * run's target settings, and the spec must still be built from them. */
+                    /* A job timeout far beyond any test's run: enforced by the runner, it
+                     * must leave the spec built from the target settings as it is. */
                     "  retries: 0\n  timeout_minutes: 30\n  executor: {instances: 1, memory: 1g}\n"
                     "  environments:\n    big: {executor: {instances: 3, memory: 3g}}\n", 1);
   g_string_replace (s, "    local: {kind: local, master: \"local[1]\"}",

@@ -594,7 +594,8 @@ test_timeout (Fixture       *fixture,
   g_autoptr(FlintRun) final = NULL;
   g_autoptr(JsonNode) json = NULL;
 
-  flint_run_set_target_config (run, "{\"kind\": \"fake\", \"timeout_minutes\": 2}");
+  flint_run_set_target_config (run, "{\"kind\": \"fake\"}");
+  flint_run_set_timeout_minutes (run, 2);
   flint_run_set_max_attempts (run, 2);
   flint_run_set_retry_backoff (run, 1);
   g_assert_true (flint_runner_enqueue (fixture->runner, run, "pass\n", &error));
@@ -647,7 +648,8 @@ test_timeout_resume (Fixture       *fixture,
   g_autoptr(FlintRunner) runner2 = NULL;
   g_autoptr(FlintRun) final = NULL;
 
-  flint_run_set_target_config (run, "{\"kind\": \"fake\", \"timeout_minutes\": 1}");
+  flint_run_set_target_config (run, "{\"kind\": \"fake\"}");
+  flint_run_set_timeout_minutes (run, 1);
   g_assert_true (flint_runner_enqueue (fixture->runner, run, "pass\n", &error));
   settle ();
   g_assert_cmpint (flint_run_get_state (run), ==, FLINT_RUN_RUNNING);
