@@ -40,6 +40,7 @@ typedef struct
   int              hl_first;    /* 1-based, 0: none */
   int              hl_last;
   guint            keep_line;   /* the top line to keep across a regeneration */
+  gboolean         has_language;
 } Tab;
 
 struct _FlintCodeView
@@ -56,6 +57,7 @@ struct _FlintCodeView
   char           *revealed;     /* the node highlighted */
   guint           timeout;
   guint           scroll_source;
+  guint           language_source;
   GCancellable   *cancellable;
   GtkNativeDialog *chooser;
 };
@@ -253,6 +255,37 @@ set_tab_text (Tab        *tab,
   gtk_revealer_set_reveal_child (GTK_REVEALER (tab->error_revealer), error != NULL);
 }
 
+/* Reading a language definition costs milliseconds each (GtkSourceView parses and checks
+ * its XML), so only the tab shown gets its language at once; the others get theirs when
+ * shown or once the window is idle. */
+static void
+ensure_language (FlintCodeView *self,
+                 guint          index)
+{
+  GtkSourceLanguageManager *languages;
+  Tab *tab = &self->tabs[index];
+
+  if (tab->has_language)
+    return;
+  tab->has_language = TRUE;
+  languages = gtk_source_language_manager_get_default ();
+  gtk_source_buffer_set_language (tab->buffer,
+                                  gtk_source_language_manager_get_language (languages,
+                                                                            tab_languages[index]));
+}
+
+static gboolean
+ensure_languages_idle (gpointer user_data)
+{
+  FlintCodeView *self = user_data;
+
+  self->language_source = 0;
+  for (guint i = 0; i < N_TABS; i++)
+    ensure_language (self, i);
+
+  return G_SOURCE_REMOVE;
+}
+
 void
 flint_code_view_regenerate (FlintCodeView *self)
 {
@@ -323,6 +356,9 @@ flint_code_view_regenerate (FlintCodeView *self)
   for (guint i = 0; i < N_TABS; i++)
     apply_highlight (self, &self->tabs[i]);
   schedule_scroll (self);
+  /* After the frame that shows the code: the other tabs' languages. */
+  if (self->language_source == 0 && !self->tabs[FLINT_CODE_TAB_YAML].has_language)
+    self->language_source = g_idle_add_full (G_PRIORITY_LOW, ensure_languages_idle, self, NULL);
 
   g_signal_emit (self, signals[REGENERATED], 0);
 }
@@ -472,11 +508,16 @@ save_action (GtkWidget  *widget,
   save_clicked (FLINT_CODE_VIEW (widget));
 }
 
+static void
+on_visible_tab_changed (FlintCodeView *self)
+{
+  ensure_language (self, flint_code_view_get_tab (self));
+}
+
 static GtkWidget *
 make_tab (FlintCodeView *self,
           guint          index)
 {
-  GtkSourceLanguageManager *languages = gtk_source_language_manager_get_default ();
   Tab *tab = &self->tabs[index];
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   GtkWidget *scrolled = gtk_scrolled_window_new ();
@@ -485,9 +526,6 @@ make_tab (FlintCodeView *self,
 
   tab->spans = g_ptr_array_new_with_free_func ((GDestroyNotify) span_free);
   tab->buffer = gtk_source_buffer_new (NULL);
-  gtk_source_buffer_set_language (tab->buffer,
-                                  gtk_source_language_manager_get_language (languages,
-                                                                            tab_languages[index]));
   gtk_source_buffer_set_highlight_matching_brackets (tab->buffer, FALSE);
   tab->highlight = gtk_text_buffer_create_tag (GTK_TEXT_BUFFER (tab->buffer), "flint-node",
                                                "paragraph-background", "rgba(53,132,228,0.18)",
@@ -536,6 +574,7 @@ flint_code_view_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_handle_id (&self->timeout, g_source_remove);
   g_clear_handle_id (&self->scroll_source, g_source_remove);
+  g_clear_handle_id (&self->language_source, g_source_remove);
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (self->chooser);
   g_clear_object (&self->chooser);
@@ -592,6 +631,10 @@ flint_code_view_init (FlintCodeView *self)
   for (guint i = 0; i < N_TABS; i++)
     gtk_stack_add_titled (GTK_STACK (self->stack), make_tab (self, i), tab_names[i],
                           _(titles[i]));
+
+  g_signal_connect_swapped (self->stack, "notify::visible-child",
+                            G_CALLBACK (on_visible_tab_changed), self);
+  on_visible_tab_changed (self);
 
   self->switcher = gtk_stack_switcher_new ();
   gtk_stack_switcher_set_stack (GTK_STACK_SWITCHER (self->switcher), GTK_STACK (self->stack));

@@ -104,6 +104,7 @@ struct _FlintJobPage
   gboolean        building;
   gboolean        committing;
   guint           rebuild_source;
+  gboolean        rebuild_low;  /* the pending rebuild waits for a hidden page's idle */
 };
 
 G_DEFINE_FINAL_TYPE (FlintJobPage, flint_job_page, GTK_TYPE_WIDGET)
@@ -613,11 +614,27 @@ rebuild_idle (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* A shown page is rebuilt before the next frame. A hidden one (a tab not chosen, the
+ * window's first frame) builds its rows once the main loop is idle, or at once when it is
+ * shown or asked for a row, so opening a document does not wait for them. */
 static void
 schedule_rebuild (FlintJobPage *self)
 {
-  if (self->rebuild_source == 0)
-    self->rebuild_source = g_idle_add_full (G_PRIORITY_HIGH_IDLE, rebuild_idle, self, NULL);
+  gboolean low = !gtk_widget_get_mapped (GTK_WIDGET (self));
+
+  if (self->rebuild_source != 0 && (!self->rebuild_low || low))
+    return;
+  g_clear_handle_id (&self->rebuild_source, g_source_remove);
+  self->rebuild_low = low;
+  self->rebuild_source = g_idle_add_full (low ? G_PRIORITY_LOW : G_PRIORITY_HIGH_IDLE,
+                                          rebuild_idle, self, NULL);
+}
+
+static void
+flush_rebuild (FlintJobPage *self)
+{
+  if (self->rebuild_source != 0)
+    rebuild (self);
 }
 
 static void
@@ -700,12 +717,22 @@ flint_job_page_dispose (GObject *object)
 }
 
 static void
+flint_job_page_map (GtkWidget *widget)
+{
+  /* Before the children are mapped, so the page never shows a frame of old rows. */
+  flush_rebuild (FLINT_JOB_PAGE (widget));
+
+  GTK_WIDGET_CLASS (flint_job_page_parent_class)->map (widget);
+}
+
+static void
 flint_job_page_class_init (FlintJobPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = flint_job_page_dispose;
+  widget_class->map = flint_job_page_map;
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "flintjobpage");
 }
@@ -751,8 +778,12 @@ flint_job_page_set_document (FlintJobPage   *self,
       g_signal_connect_swapped (validator, "updated", G_CALLBACK (update_messages), self);
     }
 
-  if (self->editors != NULL && !gtk_widget_in_destruction (GTK_WIDGET (self)))
+  if (self->editors == NULL || gtk_widget_in_destruction (GTK_WIDGET (self)))
+    return;
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)) || history == NULL)
     rebuild (self);
+  else
+    schedule_rebuild (self);
 }
 
 GtkWidget *
@@ -763,6 +794,7 @@ flint_job_page_get_row (FlintJobPage *self,
 
   g_return_val_if_fail (FLINT_IS_JOB_PAGE (self), NULL);
 
+  flush_rebuild (self);
   ed = g_hash_table_lookup (self->by_path, path);
 
   return ed != NULL ? ed->row : NULL;
@@ -776,6 +808,7 @@ flint_job_page_get_message (FlintJobPage *self,
 
   g_return_val_if_fail (FLINT_IS_JOB_PAGE (self), NULL);
 
+  flush_rebuild (self);
   ed = g_hash_table_lookup (self->by_path, path);
   if (ed == NULL || !gtk_widget_get_visible (ed->message_row))
     return NULL;

@@ -175,6 +175,26 @@ on_drag_begin (GtkDragSource *source,
   gtk_drag_source_set_icon (source, paintable, 12, 12);
 }
 
+/* The kind's description. Set per row from query-tooltip rather than with
+ * gtk_widget_set_tooltip_text(), which asks the display server for the pointer each time it
+ * is called: a round trip for every row bound. */
+static gboolean
+on_row_query_tooltip (GtkWidget  *row,
+                      int         x,
+                      int         y,
+                      gboolean    keyboard_mode,
+                      GtkTooltip *tooltip,
+                      gpointer    user_data)
+{
+  const char *description = g_object_get_data (G_OBJECT (row), "flint-description");
+
+  if (description == NULL || description[0] == '\0')
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, description);
+
+  return TRUE;
+}
+
 static void
 setup_item (GtkSignalListItemFactory *factory,
             GtkListItem              *list_item,
@@ -213,6 +233,8 @@ setup_item (GtkSignalListItemFactory *factory,
   g_object_set_data (G_OBJECT (row), "title", title);
   g_object_set_data (G_OBJECT (row), "subtitle", subtitle);
   g_object_set_data (G_OBJECT (row), "drag", drag);
+  gtk_widget_set_has_tooltip (row, TRUE);
+  g_signal_connect (row, "query-tooltip", G_CALLBACK (on_row_query_tooltip), NULL);
   gtk_list_item_set_child (list_item, row);
 }
 
@@ -240,7 +262,7 @@ bind_item (GtkSignalListItemFactory *factory,
       gtk_widget_set_margin_top (row, 12);
       gtk_event_controller_set_propagation_phase (drag, GTK_PHASE_NONE);
       g_object_set_data (G_OBJECT (row), "flint-kind-id", NULL);
-      gtk_widget_set_tooltip_text (row, NULL);
+      g_object_set_data (G_OBJECT (row), "flint-description", NULL);
       return;
     }
 
@@ -256,7 +278,8 @@ bind_item (GtkSignalListItemFactory *factory,
                                                               : "application-x-addon-symbolic");
   gtk_label_set_text (GTK_LABEL (title), item->kind->title);
   gtk_label_set_text (GTK_LABEL (subtitle), item->kind->id);
-  gtk_widget_set_tooltip_text (row, item->kind->description);
+  /* The catalog outlives the palette's rows. */
+  g_object_set_data (G_OBJECT (row), "flint-description", (gpointer) item->kind->description);
   gtk_event_controller_set_propagation_phase (drag, GTK_PHASE_BUBBLE);
   g_object_set_data_full (G_OBJECT (row), "flint-kind-id", g_strdup (item->kind->id), g_free);
   g_hash_table_insert (self->rows, (gpointer) item->kind->id, row);

@@ -20,6 +20,7 @@
 #include "flint-application.h"
 #include "flint-code-view.h"
 #include "flint-inspector.h"
+#include "flint-job-page.h"
 #include "flint-palette.h"
 #include "flint-problems.h"
 #include "flint-window.h"
@@ -277,6 +278,82 @@ test_inspector_editors (void)
   g_assert_true (flint_history_undo (flint_window_get_history (window)));
   g_assert_cmpstr (flint_node_get_label (flint_pipeline_lookup_node (pipeline, "orders_with_customers")),
                    ==, "Orders with customers");
+
+  destroy_window (window);
+}
+
+static int
+spin_value (FlintJobPage *page,
+            const char   *path)
+{
+  GtkWidget *row = flint_job_page_get_row (page, path);
+
+  g_assert_true (ADW_IS_ACTION_ROW (row));
+
+  return gtk_spin_button_get_value_as_int (
+    GTK_SPIN_BUTTON (adw_action_row_get_activatable_widget (ADW_ACTION_ROW (row))));
+}
+
+/* The spin button of the row titled @title that the user sees under @widget, or NULL. */
+static GtkSpinButton *
+find_shown_spin (GtkWidget  *widget,
+                 const char *title)
+{
+  if (ADW_IS_ACTION_ROW (widget) && gtk_widget_get_mapped (widget)
+      && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0)
+    return GTK_SPIN_BUTTON (adw_action_row_get_activatable_widget (ADW_ACTION_ROW (widget)));
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkSpinButton *found = find_shown_spin (child, title);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* The Job page shows the document's settings and edits them through history. It builds its
+ * rows after the window's first frame; whether hidden or shown, it always shows the
+ * document as it is now, also after changes made while it was hidden. */
+static void
+test_job_page (void)
+{
+  g_autoptr (GFile) file = copy_example ("customer-join.flint.yaml");
+  FlintWindow *window = open_window (file);
+  FlintJobPage *page = FLINT_JOB_PAGE (flint_window_get_job_page (window));
+  FlintHistory *history = flint_window_get_history (window);
+  FlintPipeline *pipeline = flint_window_get_pipeline (window);
+  AdwViewStack *stack;
+  GtkWidget *spin;
+  JsonNode *value = json_node_new (JSON_NODE_VALUE);
+
+  /* The Node tab is shown; the Job page answers anyway. */
+  g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (page)));
+  g_assert_cmpint (spin_value (page, "executor.instances"), ==, 2);
+
+  /* A change while hidden (an undo, the inspector, a paste) shows when the page does. */
+  json_node_set_int (value, 7);
+  g_assert_true (flint_history_set_job_setting (history, "executor.instances", value, NULL));
+  stack = ADW_VIEW_STACK (gtk_widget_get_ancestor (GTK_WIDGET (page), ADW_TYPE_VIEW_STACK));
+  adw_view_stack_set_visible_child_name (stack, "job");
+  /* Shown at once, without a frame of the old rows. */
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (page)));
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (find_shown_spin (GTK_WIDGET (page),
+                                                                       "Instances")), ==, 7);
+
+  /* Editing the shown page edits the document, one undoable step. */
+  spin = adw_action_row_get_activatable_widget (
+    ADW_ACTION_ROW (flint_job_page_get_row (page, "executor.cores")));
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), 5);
+  g_assert_cmpint (json_node_get_int (flint_pipeline_get_job_setting (pipeline, "executor.cores")),
+                   ==, 5);
+  g_assert_true (flint_history_undo (history));
+  settle (50);
+  g_assert_cmpint (json_node_get_int (flint_pipeline_get_job_setting (pipeline, "executor.cores")),
+                   ==, 2);
+  g_assert_cmpint (spin_value (page, "executor.cores"), ==, 2);
 
   destroy_window (window);
 }
@@ -687,6 +764,36 @@ find_named (GtkWidget  *widget,
   return NULL;
 }
 
+static const char *
+tab_language (FlintCodeView *code_view,
+              FlintCodeTab   tab,
+              const char    *name)
+{
+  GtkTextBuffer *buffer;
+  GtkSourceLanguage *language;
+
+  flint_code_view_set_tab (code_view, tab);
+  buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (find_named (GTK_WIDGET (code_view), name)));
+  language = gtk_source_buffer_get_language (GTK_SOURCE_BUFFER (buffer));
+
+  return language != NULL ? gtk_source_language_get_id (language) : NULL;
+}
+
+/* Each code tab highlights its own language, the hidden ones too once shown. */
+static void
+test_code_view_languages (void)
+{
+  g_autoptr (GFile) file = copy_example ("customer-join.flint.yaml");
+  FlintWindow *window = open_window (file);
+  FlintCodeView *code_view = FLINT_CODE_VIEW (flint_window_get_code_view (window));
+
+  g_assert_cmpstr (tab_language (code_view, FLINT_CODE_TAB_SCALA, "scala"), ==, "scala");
+  g_assert_cmpstr (tab_language (code_view, FLINT_CODE_TAB_YAML, "yaml"), ==, "yaml");
+  g_assert_cmpstr (tab_language (code_view, FLINT_CODE_TAB_PYTHON, "python"), ==, "python3");
+
+  destroy_window (window);
+}
+
 static GtkWidget *
 find_text_editor (void)
 {
@@ -853,7 +960,9 @@ main (int   argc,
   g_test_add_func ("/window/open-example", test_open_example);
   g_test_add_func ("/window/inspector-error-inline", test_inspector_error_inline);
   g_test_add_func ("/window/inspector-editors", test_inspector_editors);
+  g_test_add_func ("/window/job-page", test_job_page);
   g_test_add_func ("/window/code-view-reveal", test_code_view_reveal);
+  g_test_add_func ("/window/code-view-languages", test_code_view_languages);
   g_test_add_func ("/window/unsaved-prompt", test_unsaved_prompt);
   g_test_add_func ("/window/unsaved-discard", test_unsaved_discard);
   g_test_add_func ("/window/autosave-recovery", test_autosave_recovery);
