@@ -327,6 +327,16 @@ static const GActionEntry app_actions[] = {
   { "preferences", preferences_activated, NULL, NULL, NULL, { 0 } },
 };
 
+/* The catalog is plain data (no GTK): parsing it here overlaps GTK's own start-up on the
+ * main thread, so the window finds it ready. */
+static gpointer
+load_catalog_thread (gpointer data)
+{
+  flint_catalog_get_default ();
+
+  return NULL;
+}
+
 static void
 flint_application_startup (GApplication *application)
 {
@@ -343,8 +353,10 @@ flint_application_startup (GApplication *application)
     { "app.preferences", { "<primary>comma", NULL } },
     { "settings.bottom-pane-visible", { "F9", NULL } },
     { "win.run", { "<primary>r", NULL } },
+    { "win.show-shortcuts", { "<primary>question", NULL } },
   };
 
+  g_thread_unref (g_thread_new ("flint-catalog", load_catalog_thread, NULL));
   G_APPLICATION_CLASS (flint_application_parent_class)->startup (application);
   gtk_source_init ();
   setup_runner (self);

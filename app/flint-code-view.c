@@ -58,6 +58,7 @@ struct _FlintCodeView
   guint           timeout;
   guint           scroll_source;
   guint           language_source;
+  gboolean        waiting_paint;
   GCancellable   *cancellable;
   GtkNativeDialog *chooser;
 };
@@ -256,8 +257,9 @@ set_tab_text (Tab        *tab,
 }
 
 /* Reading a language definition costs milliseconds each (GtkSourceView parses and checks
- * its XML), so only the tab shown gets its language at once; the others get theirs when
- * shown or once the window is idle. */
+ * its XML, 15 ms for Python here), which would hold back the window's first frame. So the
+ * code is first shown plain, and the tabs get their languages right after the frame that
+ * shows it (a tab shown before that gets its own at once). */
 static void
 ensure_language (FlintCodeView *self,
                  guint          index)
@@ -265,7 +267,7 @@ ensure_language (FlintCodeView *self,
   GtkSourceLanguageManager *languages;
   Tab *tab = &self->tabs[index];
 
-  if (tab->has_language)
+  if (tab->has_language || tab->buffer == NULL)
     return;
   tab->has_language = TRUE;
   languages = gtk_source_language_manager_get_default ();
@@ -280,10 +282,42 @@ ensure_languages_idle (gpointer user_data)
   FlintCodeView *self = user_data;
 
   self->language_source = 0;
+  ensure_language (self, flint_code_view_get_tab (self));
   for (guint i = 0; i < N_TABS; i++)
     ensure_language (self, i);
 
   return G_SOURCE_REMOVE;
+}
+
+static void
+on_code_painted (GdkFrameClock *clock,
+                 FlintCodeView *self)
+{
+  g_signal_handlers_disconnect_by_func (clock, on_code_painted, self);
+  self->waiting_paint = FALSE;
+  if (gtk_widget_in_destruction (GTK_WIDGET (self)) || self->language_source != 0)
+    return;
+  /* After this frame's handlers, not inside them. */
+  self->language_source = g_idle_add (ensure_languages_idle, self);
+}
+
+static void
+schedule_languages (FlintCodeView *self)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+
+  if (self->language_source != 0 || self->waiting_paint
+      || self->tabs[FLINT_CODE_TAB_YAML].has_language)
+    return;
+  if (clock != NULL && gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      /* The frame about to show the code. */
+      self->waiting_paint = TRUE;
+      g_signal_connect_object (clock, "after-paint", G_CALLBACK (on_code_painted), self, 0);
+      gdk_frame_clock_request_phase (clock, GDK_FRAME_CLOCK_PHASE_PAINT);
+      return;
+    }
+  self->language_source = g_idle_add_full (G_PRIORITY_LOW, ensure_languages_idle, self, NULL);
 }
 
 void
@@ -357,8 +391,7 @@ flint_code_view_regenerate (FlintCodeView *self)
     apply_highlight (self, &self->tabs[i]);
   schedule_scroll (self);
   /* After the frame that shows the code: the other tabs' languages. */
-  if (self->language_source == 0 && !self->tabs[FLINT_CODE_TAB_YAML].has_language)
-    self->language_source = g_idle_add_full (G_PRIORITY_LOW, ensure_languages_idle, self, NULL);
+  schedule_languages (self);
 
   g_signal_emit (self, signals[REGENERATED], 0);
 }
@@ -634,7 +667,6 @@ flint_code_view_init (FlintCodeView *self)
 
   g_signal_connect_swapped (self->stack, "notify::visible-child",
                             G_CALLBACK (on_visible_tab_changed), self);
-  on_visible_tab_changed (self);
 
   self->switcher = gtk_stack_switcher_new ();
   gtk_stack_switcher_set_stack (GTK_STACK_SWITCHER (self->switcher), GTK_STACK (self->stack));

@@ -794,6 +794,56 @@ test_code_view_languages (void)
   destroy_window (window);
 }
 
+static guint
+count_shortcuts_windows (FlintWindow *parent)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  guint n = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (GTK_IS_SHORTCUTS_WINDOW (window)
+          && gtk_window_get_transient_for (window) == GTK_WINDOW (parent))
+        n++;
+    }
+
+  return n;
+}
+
+/* Ctrl+? shows the keyboard shortcuts over the window; it is built when first asked for,
+ * once per window. */
+static void
+test_shortcuts_window (void)
+{
+  g_autoptr (GFile) file = copy_example ("customer-join.flint.yaml");
+  FlintWindow *window = open_window (file);
+  g_auto (GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app),
+                                                                 "win.show-shortcuts");
+  GtkShortcutsWindow *shortcuts;
+
+  g_assert_cmpstr (accels[0], ==, "<Control>question");
+  g_assert_cmpuint (count_shortcuts_windows (window), ==, 0);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-shortcuts", NULL));
+  shortcuts = gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window));
+  g_assert_nonnull (shortcuts);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (shortcuts)));
+  g_assert_true (gtk_window_get_modal (GTK_WINDOW (shortcuts)));
+  g_assert_cmpuint (count_shortcuts_windows (window), ==, 1);
+
+  /* Closing hides it; asking again shows the same one. */
+  gtk_window_close (GTK_WINDOW (shortcuts));
+  settle (50);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (shortcuts)));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-shortcuts", NULL));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (shortcuts)));
+  g_assert_cmpuint (count_shortcuts_windows (window), ==, 1);
+
+  destroy_window (window);
+}
+
 static GtkWidget *
 find_text_editor (void)
 {
@@ -963,6 +1013,7 @@ main (int   argc,
   g_test_add_func ("/window/job-page", test_job_page);
   g_test_add_func ("/window/code-view-reveal", test_code_view_reveal);
   g_test_add_func ("/window/code-view-languages", test_code_view_languages);
+  g_test_add_func ("/window/shortcuts-window", test_shortcuts_window);
   g_test_add_func ("/window/unsaved-prompt", test_unsaved_prompt);
   g_test_add_func ("/window/unsaved-discard", test_unsaved_discard);
   g_test_add_func ("/window/autosave-recovery", test_autosave_recovery);
