@@ -30,7 +30,8 @@ typedef struct
 typedef struct
 {
   GtkSourceBuffer *buffer;
-  GtkWidget       *view;
+  GtkWidget       *scrolled;
+  GtkWidget       *view;        /* made when the tab is first shown */
   GtkWidget       *error_revealer;
   GtkWidget       *error_label;
   char            *error;
@@ -164,7 +165,7 @@ scroll_idle (gpointer user_data)
       GtkTextIter iter;
       guint line = tab->hl_first != 0 ? (guint) tab->hl_first : tab->keep_line;
 
-      if (line == 0)
+      if (line == 0 || tab->view == NULL)
         continue;
       gtk_text_buffer_get_iter_at_line (buffer, &iter, line - 1);
       if (mark == NULL)
@@ -240,9 +241,12 @@ set_tab_text (Tab        *tab,
   GdkRectangle rect;
 
   /* Regenerating keeps the reader where they were (or on the revealed node). */
-  gtk_text_view_get_visible_rect (GTK_TEXT_VIEW (tab->view), &rect);
-  gtk_text_view_get_line_at_y (GTK_TEXT_VIEW (tab->view), &start, rect.y, NULL);
-  tab->keep_line = gtk_text_iter_get_line (&start) + 1;
+  if (tab->view != NULL)
+    {
+      gtk_text_view_get_visible_rect (GTK_TEXT_VIEW (tab->view), &rect);
+      gtk_text_view_get_line_at_y (GTK_TEXT_VIEW (tab->view), &start, rect.y, NULL);
+      tab->keep_line = gtk_text_iter_get_line (&start) + 1;
+    }
 
   gtk_text_buffer_begin_irreversible_action (GTK_TEXT_BUFFER (tab->buffer));
   gtk_text_buffer_set_text (GTK_TEXT_BUFFER (tab->buffer), text != NULL ? text : "", -1);
@@ -541,10 +545,41 @@ save_action (GtkWidget  *widget,
   save_clicked (FLINT_CODE_VIEW (widget));
 }
 
+/* A hidden tab's view (a GtkSourceView with its gutter, measured even while hidden) is made
+ * when the tab is first shown. */
+static void
+ensure_view (FlintCodeView *self,
+             guint          index)
+{
+  Tab *tab = &self->tabs[index];
+
+  if (tab->view != NULL)
+    return;
+  tab->view = gtk_source_view_new_with_buffer (tab->buffer);
+  gtk_text_view_set_editable (GTK_TEXT_VIEW (tab->view), FALSE);
+  gtk_text_view_set_monospace (GTK_TEXT_VIEW (tab->view), TRUE);
+  gtk_text_view_set_left_margin (GTK_TEXT_VIEW (tab->view), 6);
+  gtk_text_view_set_top_margin (GTK_TEXT_VIEW (tab->view), 6);
+  gtk_text_view_set_bottom_margin (GTK_TEXT_VIEW (tab->view), 6);
+  gtk_source_view_set_show_line_numbers (GTK_SOURCE_VIEW (tab->view), TRUE);
+  gtk_source_view_set_tab_width (GTK_SOURCE_VIEW (tab->view), index == FLINT_CODE_TAB_PYTHON ? 4 : 2);
+  gtk_widget_set_name (tab->view, tab_names[index]);
+  if (self->font_css != NULL)
+    gtk_style_context_add_provider (gtk_widget_get_style_context (tab->view),
+                                    GTK_STYLE_PROVIDER (self->font_css),
+                                    GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (tab->scrolled), tab->view);
+  /* To the revealed node's function, if there is one. */
+  schedule_scroll (self);
+}
+
 static void
 on_visible_tab_changed (FlintCodeView *self)
 {
-  ensure_language (self, flint_code_view_get_tab (self));
+  FlintCodeTab tab = flint_code_view_get_tab (self);
+
+  ensure_view (self, tab);
+  ensure_language (self, tab);
 }
 
 static GtkWidget *
@@ -564,16 +599,7 @@ make_tab (FlintCodeView *self,
                                                "paragraph-background", "rgba(53,132,228,0.18)",
                                                NULL);
 
-  tab->view = gtk_source_view_new_with_buffer (tab->buffer);
-  gtk_text_view_set_editable (GTK_TEXT_VIEW (tab->view), FALSE);
-  gtk_text_view_set_monospace (GTK_TEXT_VIEW (tab->view), TRUE);
-  gtk_text_view_set_left_margin (GTK_TEXT_VIEW (tab->view), 6);
-  gtk_text_view_set_top_margin (GTK_TEXT_VIEW (tab->view), 6);
-  gtk_text_view_set_bottom_margin (GTK_TEXT_VIEW (tab->view), 6);
-  gtk_source_view_set_show_line_numbers (GTK_SOURCE_VIEW (tab->view), TRUE);
-  gtk_source_view_set_tab_width (GTK_SOURCE_VIEW (tab->view), index == FLINT_CODE_TAB_PYTHON ? 4 : 2);
-  gtk_widget_set_name (tab->view, tab_names[index]);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), tab->view);
+  tab->scrolled = scrolled;
   gtk_widget_set_vexpand (scrolled, TRUE);
 
   gtk_widget_add_css_class (icon, "warning");
@@ -667,6 +693,7 @@ flint_code_view_init (FlintCodeView *self)
 
   g_signal_connect_swapped (self->stack, "notify::visible-child",
                             G_CALLBACK (on_visible_tab_changed), self);
+  ensure_view (self, flint_code_view_get_tab (self));
 
   self->switcher = gtk_stack_switcher_new ();
   gtk_stack_switcher_set_stack (GTK_STACK_SWITCHER (self->switcher), GTK_STACK (self->stack));
@@ -819,6 +846,8 @@ flint_code_view_get_top_line (FlintCodeView *self,
   g_return_val_if_fail (FLINT_IS_CODE_VIEW (self), 0);
   g_return_val_if_fail (tab < N_TABS, 0);
 
+  if (self->tabs[tab].view == NULL)
+    return 1;
   gtk_text_view_get_visible_rect (GTK_TEXT_VIEW (self->tabs[tab].view), &rect);
   gtk_text_view_get_line_at_y (GTK_TEXT_VIEW (self->tabs[tab].view), &iter, rect.y, NULL);
 
@@ -838,6 +867,8 @@ flint_code_view_set_font (FlintCodeView *self,
 
   for (guint i = 0; i < N_TABS && self->font_css != NULL; i++)
     {
+      if (self->tabs[i].view == NULL)
+        continue;
       gtk_style_context_remove_provider (gtk_widget_get_style_context (self->tabs[i].view),
                                          GTK_STYLE_PROVIDER (self->font_css));
     }
@@ -861,6 +892,8 @@ flint_code_view_set_font (FlintCodeView *self,
   gtk_css_provider_load_from_data (self->font_css, css, -1);
   for (guint i = 0; i < N_TABS; i++)
     {
+      if (self->tabs[i].view == NULL)
+        continue;
       gtk_style_context_add_provider (gtk_widget_get_style_context (self->tabs[i].view),
                                       GTK_STYLE_PROVIDER (self->font_css),
                                       GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);

@@ -844,6 +844,76 @@ test_shortcuts_window (void)
   destroy_window (window);
 }
 
+static void
+collect_menu_buttons (GtkWidget *widget,
+                      GPtrArray *out)
+{
+  if (GTK_IS_MENU_BUTTON (widget) && gtk_widget_get_mapped (widget))
+    g_ptr_array_add (out, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_menu_buttons (child, out);
+}
+
+static gboolean
+menu_has_action (GMenuModel *model,
+                 const char *action)
+{
+  for (int i = 0; i < g_menu_model_get_n_items (model); i++)
+    {
+      g_autofree char *name = NULL;
+      GMenuModel *section = g_menu_model_get_item_link (model, i, G_MENU_LINK_SECTION);
+
+      if (section != NULL && menu_has_action (section, action))
+        return TRUE;
+      if (g_menu_model_get_item_attribute (model, i, G_MENU_ATTRIBUTE_ACTION, "s", &name)
+          && g_str_equal (name, action))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+/* The header bar's menus (New, Export, the main menu) open with their items; each popover
+ * is made when its menu first opens. */
+static void
+test_header_menus (void)
+{
+  g_autoptr (GFile) file = copy_example ("customer-join.flint.yaml");
+  FlintWindow *window = open_window (file);
+  g_autoptr (GPtrArray) buttons = g_ptr_array_new ();
+  gboolean found_main = FALSE;
+
+  collect_menu_buttons (GTK_WIDGET (window), buttons);
+  g_assert_cmpuint (buttons->len, >=, 4);
+  for (guint i = 0; i < buttons->len; i++)
+    {
+      GtkMenuButton *button = g_ptr_array_index (buttons, i);
+      GMenuModel *model;
+
+      g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (button)));
+      gtk_menu_button_popup (button);
+      settle (30);
+      model = gtk_menu_button_get_menu_model (button);
+      g_assert_nonnull (model);
+      g_assert_true (gtk_widget_get_visible (GTK_WIDGET (gtk_menu_button_get_popover (button))));
+      if (menu_has_action (model, "win.show-shortcuts"))
+        {
+          found_main = TRUE;
+          g_assert_true (menu_has_action (model, "app.preferences"));
+        }
+      gtk_menu_button_popdown (button);
+      settle (30);
+      /* Opening again shows the same menu. */
+      gtk_menu_button_popup (button);
+      g_assert_true (gtk_menu_button_get_menu_model (button) == model);
+      gtk_menu_button_popdown (button);
+    }
+  g_assert_true (found_main);
+
+  destroy_window (window);
+}
+
 static GtkWidget *
 find_text_editor (void)
 {
@@ -1014,6 +1084,7 @@ main (int   argc,
   g_test_add_func ("/window/code-view-reveal", test_code_view_reveal);
   g_test_add_func ("/window/code-view-languages", test_code_view_languages);
   g_test_add_func ("/window/shortcuts-window", test_shortcuts_window);
+  g_test_add_func ("/window/header-menus", test_header_menus);
   g_test_add_func ("/window/unsaved-prompt", test_unsaved_prompt);
   g_test_add_func ("/window/unsaved-discard", test_unsaved_discard);
   g_test_add_func ("/window/autosave-recovery", test_autosave_recovery);
