@@ -712,6 +712,49 @@ test_palette_search (void)
   g_object_unref (palette);
 }
 
+static GtkListView *
+find_list_view (GtkWidget *widget)
+{
+  if (GTK_IS_LIST_VIEW (widget))
+    return GTK_LIST_VIEW (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkListView *found = find_list_view (child);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static gboolean
+check_palette_filled (gpointer data)
+{
+  return g_list_model_get_n_items (G_LIST_MODEL (gtk_list_view_get_model (data))) > 24;
+}
+
+/* A window's palette shows its first rows at once and fills the rest by itself as soon as
+ * the window is idle: every kind, under its category's header. */
+static void
+test_palette_fills (void)
+{
+  FlintPalette *palette = FLINT_PALETTE (flint_palette_new (flint_catalog_get_default ()));
+  GtkListView *list = find_list_view (GTK_WIDGET (palette));
+  GListModel *model = G_LIST_MODEL (gtk_list_view_get_model (list));
+  guint n_kinds = flint_catalog_get_n_kinds (flint_catalog_get_default ());
+
+  g_object_ref_sink (palette);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 24);
+  g_assert_true (wait_for (check_palette_filled, list));
+  /* The kinds and one header per category (sources, transforms, sinks and so on). */
+  g_assert_cmpuint (g_list_model_get_n_items (model), >, n_kinds);
+  g_assert_cmpuint (flint_palette_get_n_visible (palette), ==, n_kinds);
+  g_assert_true (palette_shows (palette, "sink.parquet"));
+  g_object_unref (palette);
+}
+
 static gboolean
 check_new_from_example (gpointer data)
 {
@@ -1089,6 +1132,7 @@ main (int   argc,
   g_test_add_func ("/window/unsaved-discard", test_unsaved_discard);
   g_test_add_func ("/window/autosave-recovery", test_autosave_recovery);
   g_test_add_func ("/window/palette-search", test_palette_search);
+  g_test_add_func ("/window/palette-fills", test_palette_fills);
   g_test_add_func ("/window/new-documents", test_new_documents);
   g_test_add_func ("/window/inspector-text-editor", test_inspector_text_editor);
 
