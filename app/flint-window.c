@@ -93,6 +93,7 @@ struct _FlintWindow
   char                 *selected;
   char                 *untitled_key;
   guint                 validate_source;
+  gint64                loading_since;  /* when the loading page was shown */
   guint                 autosave_source;
   guint                 alloc_source;
   char                 *last_alloc_dump;
@@ -182,12 +183,25 @@ show_toast (FlintWindow *self,
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
+/* A load that ends this soon after it began replaces the loading page without the
+ * crossfade: the page was barely (or never) on screen, and fading the document in would
+ * only delay it. */
+#define LOADING_FADE_AFTER_US (150 * G_TIME_SPAN_MILLISECOND)
+
 static void
 show_page (FlintWindow *self,
            const char  *name)
 {
-  gtk_spinner_set_spinning (self->spinner, g_str_equal (name, "loading"));
-  gtk_stack_set_visible_child_name (self->stack, name);
+  gboolean loading = g_str_equal (name, "loading");
+  GtkStackTransitionType transition = gtk_stack_get_transition_type (self->stack);
+
+  if (!loading && g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "loading") == 0
+      && g_get_monotonic_time () - self->loading_since < LOADING_FADE_AFTER_US)
+    transition = GTK_STACK_TRANSITION_TYPE_NONE;
+  if (loading)
+    self->loading_since = g_get_monotonic_time ();
+  gtk_spinner_set_spinning (self->spinner, loading);
+  gtk_stack_set_visible_child_full (self->stack, name, transition);
 }
 
 /* Debug aid for end-to-end tests: FLINT_DEBUG_ALLOCATIONS=1 prints where the widgets

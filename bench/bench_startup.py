@@ -6,7 +6,9 @@
 # then quits) and bench/bare-window (an empty AdwApplicationWindow that prints the same),
 # each under its own Xvfb (xvfb-run) with GSK_RENDERER=cairo. Two figures per run: what the
 # program prints (its clock starts before main()) and the wall time from spawning it to that
-# line. Medians of both, and the ratio designer / bare against the goal (<= 1.5x).
+# line. Each designer run is paired with the bare run just before it: the verdict is the
+# median of those paired ratios (against the goal, <= 1.5x), which a shared machine's slow
+# spells move far less than two separate medians; the ratio of the medians is printed too.
 #
 # SPDX-License-Identifier: GPL-3.0-or-later
 
@@ -52,7 +54,7 @@ def main():
     ap.add_argument('--schemas', help='the compiled GSettings schemas (BUILDDIR/data)')
     ap.add_argument('--example', default=None,
                     help='default: data/examples/customer-join.flint.yaml')
-    ap.add_argument('--runs', type=int, default=5)
+    ap.add_argument('--runs', type=int, default=15)
     ap.add_argument('--markdown', action='store_true')
     ap.add_argument('--no-xvfb', action='store_true', help='use the current $DISPLAY')
     args = ap.parse_args()
@@ -96,24 +98,28 @@ def main():
     fr, br = med(flint, 0), med(bare, 0)
     fw, bw = med(flint, 1), med(bare, 1)
     ratio, wall_ratio = fr / br, fw / bw
-    verdict = 'PASS' if ratio <= GOAL else 'FAIL'
+    paired = statistics.median(f[0] / b[0] for f, b in zip(flint, bare))
+    paired_wall = statistics.median(f[1] / b[1] for f, b in zip(flint, bare))
+    verdict = 'PASS' if paired <= GOAL else 'FAIL'
     name = os.path.basename(example)
     if args.markdown:
         print('| startup to first frame, median of %d | reported ms | spawn to line ms |' % args.runs)
         print('|---|---:|---:|')
         print('| bare AdwApplicationWindow | %.1f | %.1f |' % (br, bw))
         print('| designer on %s | %.1f | %.1f |' % (name, fr, fw))
-        print('| designer / bare | %.2fx | %.2fx |' % (ratio, wall_ratio))
+        print('| designer / bare, ratio of the medians | %.2fx | %.2fx |' % (ratio, wall_ratio))
+        print('| designer / bare, median of paired runs | %.2fx | %.2fx |' % (paired, paired_wall))
         print()
-        print('Goal <= %.1fx: **%s** (%.2fx)' % (GOAL, verdict, ratio))
+        print('Goal <= %.1fx (median of paired runs): **%s** (%.2fx)' % (GOAL, verdict, paired))
         print()
         print('Runs (reported ms): bare %s; designer %s' % (
             ', '.join('%.0f' % r[0] for r in bare), ', '.join('%.0f' % r[0] for r in flint)))
     else:
         print('bare window: median %.1f ms (spawn to line %.1f ms)' % (br, bw))
         print('designer on %s: median %.1f ms (spawn to line %.1f ms)' % (name, fr, fw))
-        print('designer / bare: %.2fx (spawn to line %.2fx), goal <= %.1fx: %s'
-              % (ratio, wall_ratio, GOAL, verdict))
+        print('designer / bare: ratio of medians %.2fx (spawn to line %.2fx)' % (ratio, wall_ratio))
+        print('designer / bare: median of paired runs %.2fx (spawn to line %.2fx), goal <= %.1fx: %s'
+              % (paired, paired_wall, GOAL, verdict))
     return 0
 
 

@@ -112,6 +112,27 @@ string_node (const char *text)
   return node;
 }
 
+/* A document that loads at once replaces the loading page without fading in: the first
+ * frame that shows it shows it whole. */
+static void
+test_open_without_fade (void)
+{
+  g_autoptr (GFile) file = copy_example ("customer-join.flint.yaml");
+  FlintWindow *window = flint_window_new (app);
+  GtkStack *stack;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  settle (50);
+  flint_window_open (window, file);
+  g_assert_true (wait_for (check_page_pipeline, window));
+  stack = GTK_STACK (gtk_widget_get_ancestor (flint_window_get_canvas (window), GTK_TYPE_STACK));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "pipeline");
+  g_assert_false (gtk_stack_get_transition_running (stack));
+
+  destroy_window (window);
+}
+
 /* The window opens an example and shows its nodes, its code and no problems. */
 static void
 test_open_example (void)
@@ -1121,6 +1142,7 @@ main (int   argc,
 
   g_test_add_func ("/window/untitled-recovery", test_untitled_recovery);
   g_test_add_func ("/window/open-example", test_open_example);
+  g_test_add_func ("/window/open-without-fade", test_open_without_fade);
   g_test_add_func ("/window/inspector-error-inline", test_inspector_error_inline);
   g_test_add_func ("/window/inspector-editors", test_inspector_editors);
   g_test_add_func ("/window/job-page", test_job_page);
