@@ -81,6 +81,7 @@ struct _FlintWindow
   FlintRun             *shown_run;
   GtkWidget            *run_button;
   GCancellable         *run_cancellable; /* the submission being prepared */
+  FlintPipeline        *run_pipeline;    /* the document it was asked for */
 
   GFile                *file;
   FlintPipeline        *pipeline;
@@ -948,10 +949,13 @@ find_orphans_thread (GTask        *task,
       if (!g_str_has_prefix (name, "untitled-") || !g_str_has_suffix (name, ".flint.yaml"))
         continue;
       pid = g_ascii_strtoll (name + strlen ("untitled-"), &end, 10);
-      if (end == NULL || *end != '-' || pid <= 0 || pid > G_MAXINT)
+      if (end == NULL || *end != '-' || pid <= 0)
         continue;
-      /* This process's other windows, and a second instance still running, keep theirs. */
-      if (pid == getpid () || kill ((pid_t) pid, 0) == 0 || errno != ESRCH)
+      /* This process's other windows, and a second instance still running, keep theirs.
+       * Names from before the pid was part of them ("untitled-TIME-ADDRESS", the time in
+       * microseconds, far above any pid) have no owner to ask: they are offered too. */
+      if (pid <= G_MAXINT
+          && (pid == getpid () || kill ((pid_t) pid, 0) == 0 || errno != ESRCH))
         continue;
 
       full = g_build_filename (path, name, NULL);
@@ -1745,6 +1749,8 @@ on_run_submitted (GObject      *source,
   g_autoptr (GError) error = NULL;
   g_autoptr (FlintRun) run = flint_runner_submit_pipeline_finish (FLINT_RUNNER (source), result, &error);
 
+  g_autoptr (FlintPipeline) pipeline = g_steal_pointer (&self->run_pipeline);
+
   /* Closing the window cancelled it; it is gone. */
   if (self->run_cancellable == NULL)
     return;
@@ -1760,7 +1766,9 @@ on_run_submitted (GObject      *source,
       show_toast (self, message);
       return;
     }
-  if (self->pipeline != NULL)
+  /* Another document opened meanwhile: the run goes on (it was asked for) and is listed, but
+   * its progress is not drawn over the other document's nodes. */
+  if (self->pipeline != NULL && self->pipeline == pipeline)
     follow_run (self, run);
   show_runs_tab (self);
 }
@@ -1778,6 +1786,7 @@ submit_run (FlintWindow *self)
 
   /* Generation and the program file in a thread, on a copy of the document as it is now. */
   self->run_cancellable = g_cancellable_new ();
+  g_set_object (&self->run_pipeline, self->pipeline);
   show_submitting (self, TRUE);
   flint_runner_submit_pipeline_async (runner, self->pipeline, path,
                                       g_strcmp0 (target, "local") == 0 ? NULL : target,
@@ -2367,6 +2376,7 @@ flint_window_dispose (GObject *object)
   if (self->run_cancellable != NULL)
     g_cancellable_cancel (self->run_cancellable);
   g_clear_object (&self->run_cancellable);
+  g_clear_object (&self->run_pipeline);
   if (self->shown_run != NULL)
     g_signal_handlers_disconnect_by_data (self->shown_run, self);
   g_clear_object (&self->shown_run);

@@ -585,6 +585,45 @@ test_run_progress (void)
   settle (50);
 }
 
+static gboolean
+check_not_submitting (gpointer data)
+{
+  GtkWidget *button = data;
+
+  return !GTK_IS_SPINNER (gtk_button_get_child (GTK_BUTTON (button)));
+}
+
+/* Another document opened while a run is being prepared: the run goes on and is listed, but
+ * its progress is not drawn on the other document's canvas. */
+static void
+test_switch_while_preparing (void)
+{
+  FlintWindow *window = open_window ();
+  FlintRunsPanel *panel = FLINT_RUNS_PANEL (flint_window_get_runs_panel (window));
+  GListModel *runs = flint_runs_panel_get_runs (panel);
+  GtkWidget *button = find_action_button (GTK_WIDGET (window), "win.run");
+  g_autoptr (FlintRun) run = NULL;
+  CountData count = { runs, g_list_model_get_n_items (runs) + 1 };
+
+  choose_target (window, "fake");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL));
+  g_assert_true (GTK_IS_SPINNER (gtk_button_get_child (GTK_BUTTON (button))));
+  flint_window_new_pipeline (window);
+  g_assert_true (wait_for (check_not_submitting, button));
+  g_assert_true (wait_for (check_n_runs, &count));
+
+  run = g_list_model_get_item (runs, 0);
+  g_assert_cmpstr (flint_run_get_pipeline_name (run), ==, "customer-join");
+  g_assert_null (flint_window_get_shown_run (window));
+  g_assert_cmpstr (flint_pipeline_get_name (flint_window_get_pipeline (window)), ==, "untitled");
+  g_assert_true (wait_for (check_running, run));
+  g_assert_null (flint_window_get_shown_run (window));
+  fake_end (run, FLINT_RUN_SUCCEEDED, NULL);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  settle (50);
+}
+
 /* A run of the file already going when the window opens it (as one the runner resumed at
  * startup): the canvas shows its progress without its row being activated; the newest
  * when there are several. */
@@ -843,6 +882,7 @@ main (int   argc,
 
   g_test_add_func ("/runs/progress", test_run_progress);
   g_test_add_func ("/runs/progress-link", test_progress_link);
+  g_test_add_func ("/runs/switch-while-preparing", test_switch_while_preparing);
   g_test_add_func ("/runs/resumed-run-progress", test_resumed_run_progress);
   g_test_add_func ("/runs/cancel-rerun-logs", test_cancel_rerun_logs);
   g_test_add_func ("/runs/notification", test_notification);

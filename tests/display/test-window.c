@@ -613,12 +613,10 @@ dead_pid (void)
 
 /* An untitled autosave as process @pid writes it (the example's nodes). */
 static GFile *
-write_untitled_autosave (int         pid,
-                         const char *tag)
+write_untitled_autosave_named (const char *name)
 {
   g_autofree char *src = g_build_filename (g_getenv ("FLINT_SOURCE_ROOT"), "data", "examples",
                                            "customer-join.flint.yaml", NULL);
-  g_autofree char *name = g_strdup_printf ("untitled-%d-%s-0x1.flint.yaml", pid, tag);
   g_autofree char *dir = flint_paths_ensure_dir (FLINT_PATH_STATE, "autosave", NULL);
   g_autofree char *dst = g_build_filename (dir, name, NULL);
   g_autofree char *contents = NULL;
@@ -628,6 +626,15 @@ write_untitled_autosave (int         pid,
   g_assert_true (g_file_set_contents (dst, contents, length, NULL));
 
   return g_file_new_for_path (dst);
+}
+
+static GFile *
+write_untitled_autosave (int         pid,
+                         const char *tag)
+{
+  g_autofree char *name = g_strdup_printf ("untitled-%d-%s-0x1.flint.yaml", pid, tag);
+
+  return write_untitled_autosave_named (name);
 }
 
 static gboolean
@@ -652,6 +659,7 @@ test_untitled_recovery (void)
   g_autoptr (GFile) crashed = write_untitled_autosave (dead_pid (), "100");
   g_autoptr (GFile) live = write_untitled_autosave (getppid (), "200");
   g_autoptr (GFile) discarded = NULL;
+  g_autoptr (GFile) legacy = NULL;
   FlintWindow *window = flint_window_new (app);
   GtkWidget *dialog;
 
@@ -680,6 +688,16 @@ test_untitled_recovery (void)
   settle (300);
   g_assert_null (find_message_dialog ());
   g_assert_true (g_file_query_exists (live, NULL));
+
+  /* An autosave named as before the pid was part of the name (untitled-TIME-ADDRESS) has
+   * no owner to ask: it is offered too. */
+  legacy = write_untitled_autosave_named ("untitled-1763700000000000-0x5581c0de.flint.yaml");
+  flint_window_offer_untitled_recovery (window);
+  g_assert_true (wait_for (check_dialog, NULL));
+  respond (find_message_dialog (), "discard");
+  g_assert_true (wait_for (check_file_gone, legacy));
+  settle (300);
+  g_assert_null (find_message_dialog ());
 
   /* Discard deletes the autosave and opens nothing. */
   discarded = write_untitled_autosave (dead_pid (), "300");
