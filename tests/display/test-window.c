@@ -112,6 +112,71 @@ string_node (const char *text)
   return node;
 }
 
+typedef gboolean (*WidgetMatch) (GtkWidget     *widget,
+                                 gconstpointer  data);
+
+/* The first widget under @widget, itself included, that @match takes, depth first. */
+static GtkWidget *
+find_widget (GtkWidget     *widget,
+             WidgetMatch    match,
+             gconstpointer  data)
+{
+  if (match (widget, data))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget (child, match, data);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static gboolean
+is_named (GtkWidget     *widget,
+          gconstpointer  name)
+{
+  return g_strcmp0 (gtk_widget_get_name (widget), name) == 0;
+}
+
+static GtkWidget *
+find_named (GtkWidget  *widget,
+            const char *name)
+{
+  return find_widget (widget, is_named, name);
+}
+
+/* A row the user sees, with this title. */
+static gboolean
+is_shown_row_titled (GtkWidget     *widget,
+                     gconstpointer  title)
+{
+  return ADW_IS_ACTION_ROW (widget) && gtk_widget_get_mapped (widget)
+         && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0;
+}
+
+/* The spin button of the row titled @title that the user sees under @widget. */
+static GtkSpinButton *
+find_shown_spin (GtkWidget  *widget,
+                 const char *title)
+{
+  GtkWidget *row = find_widget (widget, is_shown_row_titled, title);
+
+  g_assert_nonnull (row);
+
+  return GTK_SPIN_BUTTON (adw_action_row_get_activatable_widget (ADW_ACTION_ROW (row)));
+}
+
+static gboolean
+is_list_view (GtkWidget     *widget,
+              gconstpointer  data)
+{
+  return GTK_IS_LIST_VIEW (widget);
+}
+
 /* A document that loads at once replaces the loading page without fading in: the first
  * frame that shows it shows it whole. */
 static void
@@ -313,26 +378,6 @@ spin_value (FlintJobPage *page,
 
   return gtk_spin_button_get_value_as_int (
     GTK_SPIN_BUTTON (adw_action_row_get_activatable_widget (ADW_ACTION_ROW (row))));
-}
-
-/* The spin button of the row titled @title that the user sees under @widget, or NULL. */
-static GtkSpinButton *
-find_shown_spin (GtkWidget  *widget,
-                 const char *title)
-{
-  if (ADW_IS_ACTION_ROW (widget) && gtk_widget_get_mapped (widget)
-      && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0)
-    return GTK_SPIN_BUTTON (adw_action_row_get_activatable_widget (ADW_ACTION_ROW (widget)));
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkSpinButton *found = find_shown_spin (child, title);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
 }
 
 /* The Job page shows the document's settings and edits them through history. It builds its
@@ -751,23 +796,6 @@ test_palette_search (void)
   g_object_unref (palette);
 }
 
-static GtkListView *
-find_list_view (GtkWidget *widget)
-{
-  if (GTK_IS_LIST_VIEW (widget))
-    return GTK_LIST_VIEW (widget);
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkListView *found = find_list_view (child);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
 static gboolean
 check_palette_filled (gpointer data)
 {
@@ -780,7 +808,7 @@ static void
 test_palette_fills (void)
 {
   FlintPalette *palette = FLINT_PALETTE (flint_palette_new (flint_catalog_get_default ()));
-  GtkListView *list = find_list_view (GTK_WIDGET (palette));
+  GtkListView *list = GTK_LIST_VIEW (find_widget (GTK_WIDGET (palette), is_list_view, NULL));
   GListModel *model = G_LIST_MODEL (gtk_list_view_get_model (list));
   guint n_kinds = flint_catalog_get_n_kinds (flint_catalog_get_default ());
 
@@ -826,24 +854,6 @@ test_new_documents (void)
                    ? "streaming" : "batch", ==, "streaming");
 
   destroy_window (window);
-}
-
-static GtkWidget *
-find_named (GtkWidget  *widget,
-            const char *name)
-{
-  if (g_strcmp0 (gtk_widget_get_name (widget), name) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_named (child, name);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
 }
 
 static const char *
