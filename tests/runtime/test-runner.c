@@ -10,6 +10,7 @@
 
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <sqlite3.h>
 #include <unistd.h>
 
@@ -723,6 +724,105 @@ test_resume (Fixture       *fixture,
   g_clear_object (&runner2);
 }
 
+/* Runs the statements on the store at @path with sqlite3 itself, outside Flint. */
+static void
+sql (const char *path,
+     const char *statements)
+{
+  sqlite3 *db = NULL;
+  char *message = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  if (sqlite3_exec (db, statements, NULL, NULL, &message) != SQLITE_OK)
+    g_error ("%s: %s", statements, message);
+  sqlite3_close (db);
+}
+
+static int
+user_version (const char *path)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  int version;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA user_version", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  version = sqlite3_column_int (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+
+  return version;
+}
+
+/* A store an older Flint wrote opens in this one with every run kept: version 1 (before a
+ * run kept its environment) and version 2 (before its timeout). The old stores are made
+ * from a new one by taking the later columns away again, as they were added at the end. */
+static void
+test_migrations (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  static const struct { int version; const char *downgrade; } olds[] = {
+    { 1, "ALTER TABLE runs DROP COLUMN timeout_minutes; ALTER TABLE runs DROP COLUMN environment;"
+         "PRAGMA user_version = 1" },
+    { 2, "ALTER TABLE runs DROP COLUMN timeout_minutes; PRAGMA user_version = 2" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (olds); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(FlintRun) run = flint_run_new ("nightly", "prod", "fake");
+      g_autoptr(FlintRunStore) store = NULL;
+      g_autoptr(FlintRun) found = NULL;
+      g_autoptr(FlintRun) later = flint_run_new ("hourly", "prod", "fake");
+      g_autoptr(FlintRun) later_found = NULL;
+      g_autofree char *path = g_strdup (fixture->path);
+
+      /* A run as the old Flint recorded it, in a store of the old layout. */
+      g_clear_object (&fixture->runner);
+      g_clear_object (&fixture->store);
+      g_assert_cmpint (g_unlink (path), ==, 0);
+      store = flint_run_store_new (path, &error);
+      g_assert_no_error (error);
+      flint_run_set_target_config (run, "{\"kind\": \"fake\"}");
+      flint_run_set_environment (run, "staging");
+      flint_run_set_timeout_minutes (run, 30);
+      flint_run_set_ui_url (run, "http://driver:4040");
+      flint_run_set_message (run, "Job aborted: stage 3 failed");
+      flint_run_restore_state (run, FLINT_RUN_FAILED);
+      g_assert_true (flint_run_store_insert (store, run, &error));
+      g_assert_no_error (error);
+      g_clear_object (&store);
+      sql (path, olds[i].downgrade);
+      g_assert_cmpint (user_version (path), ==, olds[i].version);
+
+      /* This Flint opens it, brings it to its own version, and the run is all there. */
+      store = flint_run_store_new (path, &error);
+      g_assert_no_error (error);
+      g_assert_nonnull (store);
+      g_assert_cmpint (user_version (path), ==, FLINT_RUN_STORE_SCHEMA_VERSION);
+      found = flint_run_store_lookup (store, flint_run_get_id (run), &error);
+      g_assert_no_error (error);
+      g_assert_nonnull (found);
+      g_assert_cmpstr (flint_run_get_pipeline_name (found), ==, "nightly");
+      g_assert_cmpstr (flint_run_get_target_name (found), ==, "prod");
+      g_assert_cmpint (flint_run_get_state (found), ==, FLINT_RUN_FAILED);
+      g_assert_cmpstr (flint_run_get_ui_url (found), ==, "http://driver:4040");
+      g_assert_cmpstr (flint_run_get_message (found), ==, "Job aborted: stage 3 failed");
+      /* What the old layout had no column for is unset, not made up. */
+      g_assert_cmpstr (flint_run_get_environment (found), ==, olds[i].version >= 2 ? "staging" : NULL);
+      g_assert_cmpuint (flint_run_get_timeout_minutes (found), ==, 0);
+
+      /* And new runs keep everything. */
+      flint_run_set_environment (later, "prod");
+      flint_run_set_timeout_minutes (later, 45);
+      g_assert_true (flint_run_store_insert (store, later, &error));
+      later_found = flint_run_store_lookup (store, flint_run_get_id (later), &error);
+      g_assert_cmpstr (flint_run_get_environment (later_found), ==, "prod");
+      g_assert_cmpuint (flint_run_get_timeout_minutes (later_found), ==, 45);
+    }
+}
+
 static void
 test_descriptions (void)
 {
@@ -757,6 +857,7 @@ main (int   argc,
   ADD ("/runtime/queue/timeout", test_timeout);
   ADD ("/runtime/store/coalesced-writes", test_coalesced_writes);
   ADD ("/runtime/queue/timeout-resume", test_timeout_resume);
+  ADD ("/runtime/store/migrations", test_migrations);
 #undef ADD
   g_test_add_func ("/runtime/target/descriptions", test_descriptions);
 
