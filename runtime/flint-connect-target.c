@@ -677,18 +677,23 @@ failure_message (FlintRun *run,
                  int       exit_status)
 {
   g_autofree char *error = flint_job_read_run_file (run, "error");
-  g_autofree char *err_log = NULL;
+  g_autofree char *last = NULL;
 
   if (error != NULL && *error != '\0')
     return g_steal_pointer (&error);
-  err_log = flint_job_read_run_file (run, "stderr.log");
-  if (err_log != NULL && *err_log != '\0')
-    {
-      const char *last = strrchr (err_log, '\n');
-
-      return g_strdup_printf (_("The Spark Connect client exited with status %d: %s"), exit_status, last ? last + 1 : err_log);
-    }
+  last = flint_job_process_last_stderr_line (run);
+  if (last != NULL)
+    return g_strdup_printf (_("The Spark Connect client exited with status %d: %s"), exit_status, last);
   return g_strdup_printf (_("The Spark Connect client exited with status %d"), exit_status);
+}
+
+static char *
+lost_message (FlintRun *run,
+              int       exit_status)
+{
+  return g_strdup_printf (_("The Spark Connect client (pid %s) ended while no Flint was watching and left no exit status; "
+                            "its logs are in %s"),
+                          flint_run_get_external_id (run), flint_run_get_run_dir (run));
 }
 
 static void
@@ -697,47 +702,9 @@ finish_run (FlintConnectTarget *self,
             gboolean            know_status,
             int                 exit_status)
 {
-  gboolean cancel_requested = flint_job_run_file_exists (run, "cancel-requested");
-
   if (self->processes != NULL)
     g_hash_table_remove (self->processes, flint_run_get_id (run));
-
-  if (!know_status)
-    {
-      g_autofree char *text = flint_job_read_run_file (run, "exit-status");
-
-      if (text != NULL && *text != '\0')
-        {
-          know_status = TRUE;
-          exit_status = (int) g_ascii_strtoll (text, NULL, 10);
-        }
-    }
-
-  if (cancel_requested && (!know_status || exit_status != 0))
-    {
-      flint_run_set_message (run, _("Cancelled"));
-      flint_run_set_state (run, FLINT_RUN_CANCELLED);
-    }
-  else if (!know_status)
-    {
-      g_autofree char *message = g_strdup_printf (_("The Spark Connect client (pid %s) ended while no Flint was watching and left no exit status; "
-                                                    "its logs are in %s"),
-                                                  flint_run_get_external_id (run), flint_run_get_run_dir (run));
-      flint_run_set_message (run, message);
-      flint_run_set_state (run, FLINT_RUN_LOST);
-    }
-  else if (exit_status == 0)
-    {
-      flint_run_set_message (run, NULL);
-      flint_run_set_state (run, FLINT_RUN_SUCCEEDED);
-    }
-  else
-    {
-      g_autofree char *message = failure_message (run, exit_status);
-
-      flint_run_set_message (run, message);
-      flint_run_set_state (run, FLINT_RUN_FAILED);
-    }
+  flint_job_process_conclude (run, know_status, exit_status, lost_message, failure_message);
 }
 
 static void

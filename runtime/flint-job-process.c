@@ -103,6 +103,67 @@ flint_job_read_run_file (FlintRun   *run,
   return g_strstrip (text);
 }
 
+/* The run is over: its state from how its launcher ended, or from the files it left (a
+ * cancel another process asked for, the exit status a launcher no Flint watched wrote). */
+void
+flint_job_process_conclude (FlintRun            *run,
+                            gboolean             know_status,
+                            int                  exit_status,
+                            FlintJobMessageFunc  lost_message,
+                            FlintJobMessageFunc  failure_message)
+{
+  gboolean cancel_requested = flint_job_run_file_exists (run, "cancel-requested");
+  g_autofree char *message = NULL;
+
+  if (!know_status)
+    {
+      g_autofree char *text = flint_job_read_run_file (run, "exit-status");
+
+      if (text != NULL && *text != '\0')
+        {
+          know_status = TRUE;
+          exit_status = (int) g_ascii_strtoll (text, NULL, 10);
+        }
+    }
+
+  if (cancel_requested && (!know_status || exit_status != 0))
+    {
+      flint_run_set_message (run, _("Cancelled"));
+      flint_run_set_state (run, FLINT_RUN_CANCELLED);
+    }
+  else if (!know_status)
+    {
+      message = lost_message (run, -1);
+      flint_run_set_message (run, message);
+      flint_run_set_state (run, FLINT_RUN_LOST);
+    }
+  else if (exit_status == 0)
+    {
+      flint_run_set_message (run, NULL);
+      flint_run_set_state (run, FLINT_RUN_SUCCEEDED);
+    }
+  else
+    {
+      message = failure_message (run, exit_status);
+      flint_run_set_message (run, message);
+      flint_run_set_state (run, FLINT_RUN_FAILED);
+    }
+}
+
+/* The last line of the run's stderr.log (what a failed driver said last), or NULL. */
+char *
+flint_job_process_last_stderr_line (FlintRun *run)
+{
+  g_autofree char *err_log = flint_job_read_run_file (run, "stderr.log");
+  const char *last;
+
+  if (err_log == NULL || *err_log == '\0')
+    return NULL;
+  last = strrchr (err_log, '\n');
+
+  return g_strdup (last != NULL ? last + 1 : err_log);
+}
+
 /* An earlier attempt's markers must not speak for this one. */
 void
 flint_job_remove_run_files (FlintRun    *run,

@@ -54,6 +54,18 @@ void             flint_job_process_cancel         (FlintRun     *run,
                                                    gboolean      term_group,
                                                    guint         kill_grace);
 
+/* A target's own words for how its launcher ended: a run lost (it ended while no Flint was
+ * watching, with no exit status left) and a run failed with @exit_status. */
+typedef char    *(*FlintJobMessageFunc)             (FlintRun            *run,
+                                                     int                  exit_status);
+
+void             flint_job_process_conclude         (FlintRun            *run,
+                                                     gboolean             know_status,
+                                                     int                  exit_status,
+                                                     FlintJobMessageFunc  lost_message,
+                                                     FlintJobMessageFunc  failure_message);
+char            *flint_job_process_last_stderr_line (FlintRun            *run);
+
 void             flint_job_process_read_logs_async  (gpointer             source_object,
                                                      FlintRun            *run,
                                                      FlintLogStream       stream,
