@@ -8,65 +8,7 @@
 #include <string.h>
 
 #include "flint-model.h"
-
-/* A small catalog of our own, so that these tests do not follow the built-in one. */
-static const char test_catalog_json[] =
-  "{\"flint_catalog\": 1, \"kinds\": ["
-  " {\"id\": \"source.csv\", \"category\": \"source\", \"title\": \"CSV\","
-  "  \"description\": \"Reads CSV files\", \"icon\": \"x-office-spreadsheet-symbolic\","
-  "  \"modes\": [\"batch\"], \"inputs\": [], \"outputs\": [{\"name\": \"out\", \"title\": \"Output\"}],"
-  "  \"params\": [{\"name\": \"path\", \"type\": \"path\", \"title\": \"Path\", \"required\": true},"
-  "             {\"name\": \"header\", \"type\": \"boolean\", \"title\": \"Header\", \"default\": true}]},"
-  " {\"id\": \"transform.filter\", \"category\": \"transform\", \"title\": \"Filter\","
-  "  \"description\": \"Keeps matching rows\", \"icon\": \"funnel-symbolic\","
-  "  \"modes\": [\"batch\", \"streaming\"],"
-  "  \"inputs\": [{\"name\": \"in\", \"title\": \"Input\"}],"
-  "  \"outputs\": [{\"name\": \"out\", \"title\": \"Output\"}],"
-  "  \"params\": [{\"name\": \"condition\", \"type\": \"condition\", \"title\": \"Condition\", \"required\": true}]},"
-  " {\"id\": \"transform.split\", \"category\": \"transform\", \"title\": \"Split\","
-  "  \"description\": \"Splits rows in two\", \"icon\": \"split-symbolic\","
-  "  \"modes\": [\"batch\"],"
-  "  \"inputs\": [{\"name\": \"in\", \"title\": \"Input\"}],"
-  "  \"outputs\": [{\"name\": \"matched\", \"title\": \"Matched\"}, {\"name\": \"rest\", \"title\": \"Rest\"}],"
-  "  \"params\": [{\"name\": \"condition\", \"type\": \"condition\", \"title\": \"Condition\"}]},"
-  " {\"id\": \"transform.join\", \"category\": \"transform\", \"title\": \"Join\","
-  "  \"description\": \"Joins two inputs\", \"icon\": \"join-symbolic\","
-  "  \"modes\": [\"batch\"],"
-  "  \"inputs\": [{\"name\": \"left\", \"title\": \"Left\"}, {\"name\": \"right\", \"title\": \"Right\"}],"
-  "  \"outputs\": [{\"name\": \"out\", \"title\": \"Output\"}],"
-  "  \"params\": [{\"name\": \"on\", \"type\": \"columns\", \"title\": \"Join Columns\"},"
-  "             {\"name\": \"how\", \"type\": \"enum\", \"title\": \"Join Type\","
-  "              \"choices\": [\"inner\", \"left\", \"full\"], \"default\": \"inner\"}]},"
-  " {\"id\": \"transform.union\", \"category\": \"transform\", \"title\": \"Union\","
-  "  \"description\": \"Stacks inputs\", \"icon\": \"union-symbolic\","
-  "  \"modes\": [\"batch\"],"
-  "  \"inputs\": [{\"name\": \"in\", \"title\": \"Inputs\", \"multiple\": true}],"
-  "  \"outputs\": [{\"name\": \"out\", \"title\": \"Output\"}],"
-  "  \"params\": []},"
-  " {\"id\": \"sink.parquet\", \"category\": \"sink\", \"title\": \"Parquet\","
-  "  \"description\": \"Writes Parquet files\", \"icon\": \"document-save-symbolic\","
-  "  \"modes\": [\"batch\"],"
-  "  \"inputs\": [{\"name\": \"in\", \"title\": \"Input\"}], \"outputs\": [],"
-  "  \"params\": [{\"name\": \"path\", \"type\": \"path\", \"title\": \"Path\", \"required\": true}]}"
-  "]}";
-
-static FlintCatalog *
-test_catalog (void)
-{
-  static FlintCatalog *catalog;
-
-  if (catalog == NULL)
-    {
-      g_autoptr(GBytes) bytes = g_bytes_new_static (test_catalog_json, sizeof test_catalog_json - 1);
-      g_autoptr(GError) error = NULL;
-
-      catalog = flint_catalog_new_from_bytes (bytes, &error);
-      g_assert_no_error (error);
-      g_assert_nonnull (catalog);
-    }
-
-  return catalog;
-}
+#include "model-test-catalog.h"
 
 /* A canonical text of everything the document holds, in order. */
 static void
@@ -145,7 +87,7 @@ static void
 fixture_setup (Fixture       *fixture,
                gconstpointer  data)
 {
-  fixture->pipeline = flint_pipeline_new (test_catalog ());
+  fixture->pipeline = flint_pipeline_new (model_test_catalog ());
   fixture->history = flint_history_new (fixture->pipeline);
   g_assert_true (flint_history_get_pipeline (fixture->history) == fixture->pipeline);
 }
@@ -329,7 +271,7 @@ test_insert_node (Fixture       *f,
   add_ok (f, "source.csv", "a");
   before = dump (f->pipeline);
 
-  pasted = flint_node_new ("copy", flint_catalog_lookup (test_catalog (), "transform.filter"));
+  pasted = flint_node_new ("copy", flint_catalog_lookup (model_test_catalog (), "transform.filter"));
   flint_node_set_string (pasted, "condition", "x > 1");
   flint_node_set_label (pasted, "Copied");
   flint_node_set_position (pasted, 5, 6);
@@ -338,7 +280,7 @@ test_insert_node (Fixture       *f,
   after = dump (f->pipeline);
   assert_step (f, before, after, "Add Filter");
 
-  clash = flint_node_new ("copy", flint_catalog_lookup (test_catalog (), "transform.filter"));
+  clash = flint_node_new ("copy", flint_catalog_lookup (model_test_catalog (), "transform.filter"));
   g_assert_false (flint_history_insert_node (f->history, clash, &error));
   g_assert_error (error, FLINT_PIPELINE_ERROR, FLINT_PIPELINE_ERROR_DUPLICATE_ID);
 }
@@ -442,7 +384,7 @@ test_move_node (Fixture       *f,
 
   /* A node that was never placed gets its position taken away again on undo. */
   {
-    g_autoptr(FlintNode) loose = flint_node_new ("loose", flint_catalog_lookup (test_catalog (), "sink.parquet"));
+    g_autoptr(FlintNode) loose = flint_node_new ("loose", flint_catalog_lookup (model_test_catalog (), "sink.parquet"));
     g_autofree char *placed = NULL;
     g_autofree char *unplaced = NULL;
 
@@ -998,7 +940,7 @@ test_signals (Fixture       *f,
 static void
 test_lifetime (void)
 {
-  g_autoptr(FlintPipeline) pipeline = flint_pipeline_new (test_catalog ());
+  g_autoptr(FlintPipeline) pipeline = flint_pipeline_new (model_test_catalog ());
   FlintHistory *history = flint_history_new (pipeline);
   FlintNode *node;
 

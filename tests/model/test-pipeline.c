@@ -6,70 +6,12 @@
 #include "config.h"
 
 #include "flint-model.h"
-
-/* A small catalog of our own, so that these tests do not follow the built-in one. */
-static const char test_catalog_json[] =
-  "{\"flint_catalog\": 1, \"kinds\": ["
-  " {\"id\": \"source.csv\", \"category\": \"source\", \"title\": \"CSV\","
-  "  \"description\": \"Reads CSV files\", \"icon\": \"x-office-spreadsheet-symbolic\","
-  "  \"modes\": [\"batch\"], \"inputs\": [], \"outputs\": [{\"name\": \"out\", \"title\": \"Output\"}],"
-  "  \"params\": [{\"name\": \"path\", \"type\": \"path\", \"title\": \"Path\", \"required\": true},"
-  "             {\"name\": \"header\", \"type\": \"boolean\", \"title\": \"Header\", \"default\": true}]},"
-  " {\"id\": \"transform.filter\", \"category\": \"transform\", \"title\": \"Filter\","
-  "  \"description\": \"Keeps matching rows\", \"icon\": \"funnel-symbolic\","
-  "  \"modes\": [\"batch\", \"streaming\"],"
-  "  \"inputs\": [{\"name\": \"in\", \"title\": \"Input\"}],"
-  "  \"outputs\": [{\"name\": \"out\", \"title\": \"Output\"}],"
-  "  \"params\": [{\"name\": \"condition\", \"type\": \"condition\", \"title\": \"Condition\", \"required\": true}]},"
-  " {\"id\": \"transform.split\", \"category\": \"transform\", \"title\": \"Split\","
-  "  \"description\": \"Splits rows in two\", \"icon\": \"split-symbolic\","
-  "  \"modes\": [\"batch\"],"
-  "  \"inputs\": [{\"name\": \"in\", \"title\": \"Input\"}],"
-  "  \"outputs\": [{\"name\": \"matched\", \"title\": \"Matched\"}, {\"name\": \"rest\", \"title\": \"Rest\"}],"
-  "  \"params\": [{\"name\": \"condition\", \"type\": \"condition\", \"title\": \"Condition\"}]},"
-  " {\"id\": \"transform.join\", \"category\": \"transform\", \"title\": \"Join\","
-  "  \"description\": \"Joins two inputs\", \"icon\": \"join-symbolic\","
-  "  \"modes\": [\"batch\"],"
-  "  \"inputs\": [{\"name\": \"left\", \"title\": \"Left\"}, {\"name\": \"right\", \"title\": \"Right\"}],"
-  "  \"outputs\": [{\"name\": \"out\", \"title\": \"Output\"}],"
-  "  \"params\": [{\"name\": \"on\", \"type\": \"columns\", \"title\": \"Join Columns\"},"
-  "             {\"name\": \"how\", \"type\": \"enum\", \"title\": \"Join Type\","
-  "              \"choices\": [\"inner\", \"left\", \"full\"], \"default\": \"inner\"}]},"
-  " {\"id\": \"transform.union\", \"category\": \"transform\", \"title\": \"Union\","
-  "  \"description\": \"Stacks inputs\", \"icon\": \"union-symbolic\","
-  "  \"modes\": [\"batch\"],"
-  "  \"inputs\": [{\"name\": \"in\", \"title\": \"Inputs\", \"multiple\": true}],"
-  "  \"outputs\": [{\"name\": \"out\", \"title\": \"Output\"}],"
-  "  \"params\": []},"
-  " {\"id\": \"sink.parquet\", \"category\": \"sink\", \"title\": \"Parquet\","
-  "  \"description\": \"Writes Parquet files\", \"icon\": \"document-save-symbolic\","
-  "  \"modes\": [\"batch\"],"
-  "  \"inputs\": [{\"name\": \"in\", \"title\": \"Input\"}], \"outputs\": [],"
-  "  \"params\": [{\"name\": \"path\", \"type\": \"path\", \"title\": \"Path\", \"required\": true}]}"
-  "]}";
-
-static FlintCatalog *
-test_catalog (void)
-{
-  static FlintCatalog *catalog;
-
-  if (catalog == NULL)
-    {
-      g_autoptr(GBytes) bytes = g_bytes_new_static (test_catalog_json, sizeof test_catalog_json - 1);
-      g_autoptr(GError) error = NULL;
-
-      catalog = flint_catalog_new_from_bytes (bytes, &error);
-      g_assert_no_error (error);
-      g_assert_nonnull (catalog);
-    }
-
-  return catalog;
-}
+#include "model-test-catalog.h"
 
 static FlintPipeline *
 new_pipeline (void)
 {
-  return flint_pipeline_new (test_catalog ());
+  return flint_pipeline_new (model_test_catalog ());
 }
 
 static FlintNode *
@@ -132,7 +74,7 @@ test_pipeline_nodes (void)
   GListModel *nodes = flint_pipeline_get_nodes (pipeline);
   FlintNode *a, *b, *c;
 
-  g_assert_true (flint_pipeline_get_catalog (pipeline) == test_catalog ());
+  g_assert_true (flint_pipeline_get_catalog (pipeline) == model_test_catalog ());
   g_assert_cmpuint (flint_pipeline_get_n_nodes (pipeline), ==, 0);
   g_assert_true (g_list_model_get_item_type (nodes) == FLINT_TYPE_NODE);
 
@@ -155,7 +97,7 @@ test_pipeline_nodes (void)
   g_assert_null (flint_node_get_label (b));
 
   /* A second node with the same id is refused. */
-  dup = flint_node_new ("a", flint_catalog_lookup (test_catalog (), "transform.filter"));
+  dup = flint_node_new ("a", flint_catalog_lookup (model_test_catalog (), "transform.filter"));
   g_assert_false (flint_pipeline_add_node (pipeline, dup, &error));
   g_assert_error (error, FLINT_PIPELINE_ERROR, FLINT_PIPELINE_ERROR_DUPLICATE_ID);
   g_clear_error (&error);
@@ -474,7 +416,7 @@ test_pipeline_items_changed (void)
   add (pipeline, "transform.union", "u");
   assert_items_changed (node_log, 2, 0, 1);
 
-  extra = flint_node_new ("x", flint_catalog_lookup (test_catalog (), "transform.filter"));
+  extra = flint_node_new ("x", flint_catalog_lookup (model_test_catalog (), "transform.filter"));
   g_assert_true (flint_pipeline_insert_node (pipeline, extra, 1, &error));
   assert_items_changed (node_log, 1, 0, 1);
   g_assert_true (flint_pipeline_remove_node (pipeline, b, &error));

@@ -1,0 +1,18 @@
+/* model-test-catalog.h: the small catalog the history and pipeline tests build with
+ *
+ * Six kinds (a CSV source, filter, split, join, union and a Parquet sink) of our own, so
+ * that these tests do not follow the built-in catalog.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "flint-model.h"
+
+G_BEGIN_DECLS
+
+/* The catalog, parsed once; owned by the test program. */
+FlintCatalog *model_test_catalog (void);
+
+G_END_DECLS
