@@ -66,12 +66,13 @@ settle (guint ms)
     }
 }
 
+/* A bundled example, copied to @dst. */
 static GFile *
-copy_example (const char *name)
+copy_example_to (const char *name,
+                 const char *dst)
 {
   g_autofree char *src = g_build_filename (g_getenv ("FLINT_SOURCE_ROOT"), "data", "examples",
                                            name, NULL);
-  g_autofree char *dst = g_build_filename (tmp_dir, name, NULL);
   g_autofree char *contents = NULL;
   gsize length;
 
@@ -79,6 +80,14 @@ copy_example (const char *name)
   g_assert_true (g_file_set_contents (dst, contents, length, NULL));
 
   return g_file_new_for_path (dst);
+}
+
+static GFile *
+copy_example (const char *name)
+{
+  g_autofree char *dst = g_build_filename (tmp_dir, name, NULL);
+
+  return copy_example_to (name, dst);
 }
 
 static FlintWindow *
@@ -660,17 +669,10 @@ dead_pid (void)
 static GFile *
 write_untitled_autosave_named (const char *name)
 {
-  g_autofree char *src = g_build_filename (g_getenv ("FLINT_SOURCE_ROOT"), "data", "examples",
-                                           "customer-join.flint.yaml", NULL);
   g_autofree char *dir = flint_paths_ensure_dir (FLINT_PATH_STATE, "autosave", NULL);
   g_autofree char *dst = g_build_filename (dir, name, NULL);
-  g_autofree char *contents = NULL;
-  gsize length;
 
-  g_assert_true (g_file_get_contents (src, &contents, &length, NULL));
-  g_assert_true (g_file_set_contents (dst, contents, length, NULL));
-
-  return g_file_new_for_path (dst);
+  return copy_example_to ("customer-join.flint.yaml", dst);
 }
 
 static GFile *

@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "model-test-catalog.h"
 
 /* A small catalog of our own, so that these tests do not follow the built-in one. */
@@ -49,19 +51,25 @@ static const char test_catalog_json[] =
   "]}";
 
 FlintCatalog *
+model_test_catalog_parse (const char *json)
+{
+  g_autoptr(GBytes) bytes = g_bytes_new_static (json, strlen (json));
+  g_autoptr(GError) error = NULL;
+  FlintCatalog *catalog = flint_catalog_new_from_bytes (bytes, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (catalog);
+
+  return catalog;
+}
+
+FlintCatalog *
 model_test_catalog (void)
 {
   static FlintCatalog *catalog;
 
   if (catalog == NULL)
-    {
-      g_autoptr(GBytes) bytes = g_bytes_new_static (test_catalog_json, sizeof test_catalog_json - 1);
-      g_autoptr(GError) error = NULL;
-
-      catalog = flint_catalog_new_from_bytes (bytes, &error);
-      g_assert_no_error (error);
-      g_assert_nonnull (catalog);
-    }
+    catalog = model_test_catalog_parse (test_catalog_json);
 
   return catalog;
 }

@@ -13,6 +13,8 @@
 G_BEGIN_DECLS
 
 /* The catalog, parsed once; owned by the test program. */
-FlintCatalog *model_test_catalog (void);
+FlintCatalog *model_test_catalog       (void);
+/* A catalog from @json (static text), which must parse. */
+FlintCatalog *model_test_catalog_parse (const char *json);
 
 G_END_DECLS

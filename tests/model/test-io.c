@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "flint-model.h"
+#include "model-test-catalog.h"
 
 /* The fuzz target's entry point, so that the normal run replays its corpus through it. */
 #include "../fuzz/fuzz-load.c"
@@ -72,14 +73,7 @@ test_catalog (void)
   static FlintCatalog *catalog;
 
   if (catalog == NULL)
-    {
-      g_autoptr(GBytes) bytes = g_bytes_new_static (test_catalog_json, sizeof test_catalog_json - 1);
-      g_autoptr(GError) error = NULL;
-
-      catalog = flint_catalog_new_from_bytes (bytes, &error);
-      g_assert_no_error (error);
-      g_assert_nonnull (catalog);
-    }
+    catalog = model_test_catalog_parse (test_catalog_json);
 
   return catalog;
 }
