@@ -38,6 +38,7 @@ struct _FlintPreviewPanel
 
   FlintPreviewResult *result;
   char               *error_node;
+  gboolean            built;
 };
 
 G_DEFINE_FINAL_TYPE (FlintPreviewPanel, flint_preview_panel, GTK_TYPE_WIDGET)
@@ -246,6 +247,8 @@ flint_preview_panel_dispose (GObject *object)
   G_OBJECT_CLASS (flint_preview_panel_parent_class)->dispose (object);
 }
 
+static void flint_preview_panel_map (GtkWidget *widget);
+
 static void
 flint_preview_panel_class_init (FlintPreviewPanelClass *klass)
 {
@@ -253,6 +256,7 @@ flint_preview_panel_class_init (FlintPreviewPanelClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = flint_preview_panel_dispose;
+  widget_class->map = flint_preview_panel_map;
 
   signals[SIGNAL_REFRESH] = g_signal_new ("refresh", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                           0, NULL, NULL, NULL, G_TYPE_NONE, 0);
@@ -275,8 +279,10 @@ scrolled (GtkWidget *child)
   return window;
 }
 
+/* The panel's widgets (a hundred, with two column views) are made when it is first shown or
+ * asked to show something: it sits in a tab the window's first frame does not show. */
 static void
-flint_preview_panel_init (FlintPreviewPanel *self)
+build (FlintPreviewPanel *self)
 {
   GtkWidget *header = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
   GtkWidget *texts = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
@@ -381,6 +387,28 @@ flint_preview_panel_init (FlintPreviewPanel *self)
   gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "empty");
 }
 
+static void
+ensure_built (FlintPreviewPanel *self)
+{
+  if (self->built)
+    return;
+  self->built = TRUE;
+  build (self);
+}
+
+static void
+flint_preview_panel_map (GtkWidget *widget)
+{
+  ensure_built (FLINT_PREVIEW_PANEL (widget));
+
+  GTK_WIDGET_CLASS (flint_preview_panel_parent_class)->map (widget);
+}
+
+static void
+flint_preview_panel_init (FlintPreviewPanel *self)
+{
+}
+
 GtkWidget *
 flint_preview_panel_new (void)
 {
@@ -392,6 +420,7 @@ flint_preview_panel_show_running (FlintPreviewPanel *self,
                                   const char        *title)
 {
   g_return_if_fail (FLINT_IS_PREVIEW_PANEL (self));
+  ensure_built (self);
 
   gtk_label_set_text (GTK_LABEL (self->title), title);
   gtk_label_set_text (GTK_LABEL (self->status), _("Running on local Spark…"));
@@ -434,6 +463,7 @@ flint_preview_panel_show_result (FlintPreviewPanel  *self,
 
   g_return_if_fail (FLINT_IS_PREVIEW_PANEL (self));
   g_return_if_fail (FLINT_IS_PREVIEW_RESULT (result));
+  ensure_built (self);
 
   set_running (self, FALSE);
   gtk_label_set_text (GTK_LABEL (self->title), title);
@@ -495,6 +525,7 @@ flint_preview_panel_show_error (FlintPreviewPanel *self,
                                 const char        *message)
 {
   g_return_if_fail (FLINT_IS_PREVIEW_PANEL (self));
+  ensure_built (self);
 
   set_running (self, FALSE);
   gtk_label_set_text (GTK_LABEL (self->title), title);
@@ -509,6 +540,9 @@ flint_preview_panel_clear (FlintPreviewPanel *self)
 {
   g_return_if_fail (FLINT_IS_PREVIEW_PANEL (self));
 
+  /* Never shown: there is nothing to clear. */
+  if (!self->built)
+    return;
   set_running (self, FALSE);
   g_clear_object (&self->result);
   fill_store (self->row_store, 0);
@@ -532,6 +566,7 @@ GtkColumnView *
 flint_preview_panel_get_table (FlintPreviewPanel *self)
 {
   g_return_val_if_fail (FLINT_IS_PREVIEW_PANEL (self), NULL);
+  ensure_built (self);
   return self->table;
 }
 
@@ -539,6 +574,7 @@ GtkColumnView *
 flint_preview_panel_get_columns (FlintPreviewPanel *self)
 {
   g_return_val_if_fail (FLINT_IS_PREVIEW_PANEL (self), NULL);
+  ensure_built (self);
   return self->columns;
 }
 
@@ -548,6 +584,7 @@ flint_preview_panel_get_page (FlintPreviewPanel *self)
   const char *name;
 
   g_return_val_if_fail (FLINT_IS_PREVIEW_PANEL (self), NULL);
+  ensure_built (self);
 
   name = gtk_stack_get_visible_child_name (GTK_STACK (self->stack));
   if (g_strcmp0 (name, "table") == 0)
@@ -559,6 +596,7 @@ const char *
 flint_preview_panel_get_status (FlintPreviewPanel *self)
 {
   g_return_val_if_fail (FLINT_IS_PREVIEW_PANEL (self), NULL);
+  ensure_built (self);
   return gtk_label_get_text (GTK_LABEL (self->status));
 }
 
@@ -581,6 +619,7 @@ gboolean
 flint_preview_panel_is_running (FlintPreviewPanel *self)
 {
   g_return_val_if_fail (FLINT_IS_PREVIEW_PANEL (self), FALSE);
+  ensure_built (self);
   return gtk_widget_get_visible (self->cancel);
 }
 
@@ -592,6 +631,7 @@ flint_preview_panel_show_failure (FlintPreviewPanel *self,
                                   const char        *message)
 {
   g_return_if_fail (FLINT_IS_PREVIEW_PANEL (self));
+  ensure_built (self);
 
   set_running (self, FALSE);
   gtk_label_set_text (GTK_LABEL (self->title), title);

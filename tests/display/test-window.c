@@ -22,6 +22,7 @@
 #include "flint-inspector.h"
 #include "flint-job-page.h"
 #include "flint-palette.h"
+#include "flint-preview-panel.h"
 #include "flint-problems.h"
 #include "flint-window.h"
 #include "runtime/flint-paths.h"
@@ -177,6 +178,14 @@ find_shown_spin (GtkWidget  *widget,
   g_assert_nonnull (row);
 
   return GTK_SPIN_BUTTON (adw_action_row_get_activatable_widget (ADW_ACTION_ROW (row)));
+}
+
+static gboolean
+is_shown_status_titled (GtkWidget     *widget,
+                        gconstpointer  title)
+{
+  return ADW_IS_STATUS_PAGE (widget) && gtk_widget_get_mapped (widget)
+         && g_strcmp0 (adw_status_page_get_title (ADW_STATUS_PAGE (widget)), title) == 0;
 }
 
 static gboolean
@@ -387,6 +396,29 @@ spin_value (FlintJobPage *page,
 
   return gtk_spin_button_get_value_as_int (
     GTK_SPIN_BUTTON (adw_action_row_get_activatable_widget (ADW_ACTION_ROW (row))));
+}
+
+/* The Preview tab makes its widgets when first shown (the first frame does not show it) and
+ * then shows that there is no preview yet. */
+static void
+test_preview_tab (void)
+{
+  g_autoptr (GFile) file = copy_example ("customer-join.flint.yaml");
+  FlintWindow *window = open_window (file);
+  FlintPreviewPanel *panel = FLINT_PREVIEW_PANEL (flint_window_get_preview_panel (window));
+  GtkNotebook *tabs = GTK_NOTEBOOK (gtk_widget_get_ancestor (GTK_WIDGET (panel), GTK_TYPE_NOTEBOOK));
+
+  g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (panel)));
+  g_assert_null (gtk_widget_get_first_child (GTK_WIDGET (panel)));
+
+  gtk_notebook_set_current_page (tabs, gtk_notebook_page_num (tabs, GTK_WIDGET (panel)));
+  settle (50);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (panel)));
+  g_assert_nonnull (gtk_widget_get_first_child (GTK_WIDGET (panel)));
+  g_assert_cmpstr (flint_preview_panel_get_page (panel), ==, "empty");
+  g_assert_nonnull (find_widget (GTK_WIDGET (panel), is_shown_status_titled, "No Preview Yet"));
+
+  destroy_window (window);
 }
 
 /* The Job page shows the document's settings and edits them through history. It builds its
@@ -1176,6 +1208,7 @@ main (int   argc,
   g_test_add_func ("/window/inspector-error-inline", test_inspector_error_inline);
   g_test_add_func ("/window/inspector-editors", test_inspector_editors);
   g_test_add_func ("/window/job-page", test_job_page);
+  g_test_add_func ("/window/preview-tab", test_preview_tab);
   g_test_add_func ("/window/code-view-reveal", test_code_view_reveal);
   g_test_add_func ("/window/code-view-languages", test_code_view_languages);
   g_test_add_func ("/window/shortcuts-window", test_shortcuts_window);
