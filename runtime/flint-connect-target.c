@@ -586,20 +586,9 @@ read_events_thread (GTask        *task,
                     GCancellable *cancellable)
 {
   RefreshData *data = task_data;
-  g_autoptr(GByteArray) bytes = g_byte_array_new ();
-  guint8 buffer[65536];
-  ssize_t n;
-  int fd = g_open (data->path, O_RDONLY | O_CLOEXEC, 0);
+  g_autoptr(GByteArray) bytes = flint_job_read_file_from (data->path, data->offset);
   guint keep;
 
-  data->next = data->offset;
-  if (fd >= 0)
-    {
-      if (lseek (fd, (off_t) data->offset, SEEK_SET) >= 0)
-        while ((n = read (fd, buffer, sizeof buffer)) > 0)
-          g_byte_array_append (bytes, buffer, (guint) n);
-      close (fd);
-    }
   /* A line still being written is read next time. */
   for (keep = bytes->len; keep > 0 && bytes->data[keep - 1] != '\n'; keep--)
     ;

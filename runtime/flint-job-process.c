@@ -339,6 +339,27 @@ log_data_free (LogData *data)
   g_free (data);
 }
 
+/* Blocking: what @path holds from byte @offset on; empty when there is no such file yet (a
+ * log or event file the launcher has not written). */
+GByteArray *
+flint_job_read_file_from (const char *path,
+                          guint64     offset)
+{
+  GByteArray *bytes = g_byte_array_new ();
+  guint8 buffer[65536];
+  ssize_t n;
+  int fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+
+  if (fd < 0)
+    return bytes;
+  if (lseek (fd, (off_t) offset, SEEK_SET) >= 0)
+    while ((n = read (fd, buffer, sizeof buffer)) > 0)
+      g_byte_array_append (bytes, buffer, (guint) n);
+  close (fd);
+
+  return bytes;
+}
+
 static void
 read_log_thread (GTask        *task,
                  gpointer      source,
@@ -346,22 +367,8 @@ read_log_thread (GTask        *task,
                  GCancellable *cancellable)
 {
   LogData *data = task_data;
-  g_autoptr(GByteArray) bytes = g_byte_array_new ();
-  guint8 buffer[65536];
-  ssize_t n;
-  int fd = g_open (data->path, O_RDONLY | O_CLOEXEC, 0);
+  g_autoptr(GByteArray) bytes = flint_job_read_file_from (data->path, data->offset);
 
-  data->next = data->offset;
-  if (fd < 0)
-    {
-      /* Nothing written yet. */
-      g_task_return_pointer (task, g_bytes_new (NULL, 0), (GDestroyNotify) g_bytes_unref);
-      return;
-    }
-  if (lseek (fd, (off_t) data->offset, SEEK_SET) >= 0)
-    while ((n = read (fd, buffer, sizeof buffer)) > 0)
-      g_byte_array_append (bytes, buffer, (guint) n);
-  close (fd);
   data->next = data->offset + bytes->len;
   g_task_return_pointer (task, g_byte_array_free_to_bytes (g_steal_pointer (&bytes)), (GDestroyNotify) g_bytes_unref);
 }

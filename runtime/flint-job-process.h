@@ -41,6 +41,8 @@ void             flint_job_remove_run_files       (FlintRun     *run,
                                                    guint         n_names);
 gint64           flint_job_data_int               (FlintRun     *run,
                                                    const char   *key);
+GByteArray      *flint_job_read_file_from         (const char   *path,
+                                                   guint64       offset);
 
 void             flint_job_process_child_setup    (gpointer      user_data);
 int              flint_job_process_open_log       (FlintRun     *run,
