@@ -286,7 +286,6 @@ ensure_languages_idle (gpointer user_data)
   FlintCodeView *self = user_data;
 
   self->language_source = 0;
-  ensure_language (self, flint_code_view_get_tab (self));
   for (guint i = 0; i < N_TABS; i++)
     ensure_language (self, i);
 
